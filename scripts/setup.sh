@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up ocrforge on a fresh Debian machine.
+#   scripts/setup.sh          reading only: numpy, Pillow, OpenCV, onnxruntime (no torch)
+#   scripts/setup.sh --dev    + training (torch CPU), fonts, Tesseract and RapidOCR for comparisons, pytest
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+python3 -m pip install -q --disable-pip-version-check -e .
+if [ "${1:-}" = "--dev" ]; then
+  bash scripts/install-fonts.sh
+  sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq --no-install-recommends \
+    tesseract-ocr tesseract-ocr-eng > /dev/null
+  python3 -m pip install -q --disable-pip-version-check -e ".[train,dev,bench]"
+fi
+command -v pyenv > /dev/null && pyenv rehash || true

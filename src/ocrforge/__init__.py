@@ -1,0 +1,13 @@
+"""ocrforge: read text in images with deep models trained here."""
+
+__version__ = "0.1.0"
+__all__ = ["recognize"]
+
+
+def __getattr__(name: str):
+    # Imported on first use so that `import ocrforge.data...` does not load onnxruntime.
+    if name == "recognize":
+        from ocrforge.api import recognize
+
+        return recognize
+    raise AttributeError(name)

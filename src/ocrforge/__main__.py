@@ -1,0 +1,3 @@
+from ocrforge.cli import main
+
+raise SystemExit(main())

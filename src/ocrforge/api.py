@@ -1,0 +1,20 @@
+"""The Python API: `ocrforge.recognize(images)`."""
+
+from __future__ import annotations
+
+from ocrforge.io.images import ImageSource, load_image
+from ocrforge.runtime.recognizer import default_recognizer
+from ocrforge.text.ctc import Decoded
+
+
+def recognize(images: ImageSource | list[ImageSource], decoder: str = "greedy", model: str | None = None) -> list[Decoded]:
+    """Read each image as one cropped word or text line.
+
+    `images`: one or a list of paths, encoded bytes, numpy arrays or PIL images.
+    Returns one Decoded (text, confidence, char_confidences) per image, in order.
+    Raises ocrforge.io.images.ImageError naming the first input that is not a readable image.
+    """
+    if not isinstance(images, list):
+        images = [images]
+    arrays = [load_image(im) for im in images]
+    return default_recognizer(model).recognize(arrays, decoder=decoder)

@@ -1,0 +1,112 @@
+"""The `ocrforge` command: recognize, synth, train, export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _cmd_synth_words(args: argparse.Namespace) -> int:
+    from ocrforge.data.synth.writer import write_samples
+
+    write_samples(args.out, args.n, args.seed, args.preset, args.fonts)
+    print(f"wrote {args.n} images and labels.tsv to {args.out}")
+    return 0
+
+
+def _cmd_synth_shards(args: argparse.Namespace) -> int:
+    from ocrforge.data.synth.writer import write_shards
+
+    write_shards(args.out, args.seed, args.shards, args.shard_size, args.first)
+    return 0
+
+
+def _cmd_train_recognizer(args: argparse.Namespace) -> int:
+    from ocrforge.train.loop import TrainConfig, train
+
+    cfg = TrainConfig(
+        shards=args.shards, out=args.out, arch=args.arch, steps=args.steps, batch_size=args.batch_size,
+        lr=args.lr, val_every=args.val_every, val_size=args.val_size, seed=args.seed, threads=args.threads,
+        bf16=not args.no_bf16, resume=args.resume,
+    )
+    final = train(cfg)
+    print(" ".join(f"{k}={v}" for k, v in final.items()))
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from ocrforge.export.onnx import export_checkpoint
+
+    path = export_checkpoint(args.checkpoint, args.out)
+    print(f"wrote {path}")
+    return 0
+
+
+def _cmd_recognize(args: argparse.Namespace) -> int:
+    from ocrforge.runtime.recognize_cli import run
+
+    return run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ocrforge", description="Read text in images with deep models.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    rec = sub.add_parser("recognize", help="read cropped words or text lines, one result line per image")
+    rec.add_argument("paths", nargs="*", type=Path, help="image files or folders of images")
+    rec.add_argument("--from-file", type=Path, help="a file of image paths, one per line ('-' for stdin)")
+    rec.add_argument("--format", choices=["tsv", "json"], default="tsv", help="tsv: PATH<TAB>TEXT; json: one object per line")
+    rec.add_argument("--model", type=Path, help="ONNX recognizer (default: the shipped CRNN)")
+    rec.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
+    rec.add_argument("--batch-size", type=int, default=32)
+    rec.set_defaults(run=_cmd_recognize)
+
+    synth = sub.add_parser("synth", help="the synthetic text-image engine").add_subparsers(dest="what", required=True)
+    words = synth.add_parser("words", help="write rendered samples and labels.tsv to look at")
+    words.add_argument("--n", type=int, default=200)
+    words.add_argument("--out", type=Path, required=True)
+    words.add_argument("--seed", type=int, default=0)
+    words.add_argument("--preset", choices=["mixed", "clean", "degraded"], default="mixed")
+    words.add_argument("--fonts", choices=["train", "holdout"], default="train")
+    words.set_defaults(run=_cmd_synth_words)
+    shards = synth.add_parser("shards", help="pre-render training shards (uint8 crops, model-ready)")
+    shards.add_argument("--out", type=Path, required=True)
+    shards.add_argument("--seed", type=int, default=1000, help="training streams use seeds >= 100")
+    shards.add_argument("--shards", type=int, default=10)
+    shards.add_argument("--shard-size", type=int, default=10000)
+    shards.add_argument("--first", type=int, default=0, help="index of the first shard (to extend a stream)")
+    shards.set_defaults(run=_cmd_synth_shards)
+
+    train = sub.add_parser("train", help="train a model").add_subparsers(dest="what", required=True)
+    recognizer = train.add_parser("recognizer", help="train a text recognizer on pre-rendered shards")
+    recognizer.add_argument("--arch", default="crnn")
+    recognizer.add_argument("--shards", type=Path, required=True)
+    recognizer.add_argument("--out", type=Path, required=True)
+    recognizer.add_argument("--steps", type=int, default=20000)
+    recognizer.add_argument("--batch-size", type=int, default=64)
+    recognizer.add_argument("--lr", type=float, default=2e-3)
+    recognizer.add_argument("--val-every", type=int, default=1000)
+    recognizer.add_argument("--val-size", type=int, default=500)
+    recognizer.add_argument("--seed", type=int, default=0)
+    recognizer.add_argument("--threads", type=int, default=2)
+    recognizer.add_argument("--no-bf16", action="store_true", help="train in float32")
+    recognizer.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    recognizer.set_defaults(run=_cmd_train_recognizer)
+
+    export = sub.add_parser("export", help="export a checkpoint to ONNX with its charset and geometry in the metadata")
+    export.add_argument("checkpoint", type=Path)
+    export.add_argument("--out", type=Path, required=True)
+    export.set_defaults(run=_cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # e.g. piped into `head`
+        return 0

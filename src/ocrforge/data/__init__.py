@@ -1,0 +1,1 @@
+"""Training and evaluation data: the synthetic engine and readers for standard sets."""

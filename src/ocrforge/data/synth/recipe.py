@@ -1,0 +1,53 @@
+"""What one synthetic sample is made of, chosen deterministically from (seed, index)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ocrforge.data.synth import text as text_gen
+from ocrforge.data.synth.fonts import FontFace, load_faces
+from ocrforge.data.synth.render import render_text
+
+
+@dataclass(frozen=True)
+class SynthRecipe:
+    fonts: str = "train"  # font split: "train", or "holdout" for faces never trained on
+    line_fraction: float = 0.2  # share of multi-word lines; the rest are single words
+    max_line_words: int = 10
+    # Degradation strength is drawn uniformly from [min_strength, max_strength]; 0 is a clean scan.
+    min_strength: float = 0.0
+    max_strength: float = 1.0
+    clean_fraction: float = 0.2  # share of samples rendered with no degradation at all
+
+
+CLEAN = SynthRecipe(line_fraction=0.0, min_strength=0.0, max_strength=0.0, clean_fraction=1.0)
+DEGRADED = SynthRecipe(line_fraction=0.0, min_strength=0.5, max_strength=1.0, clean_fraction=0.0)
+
+
+def _pick_face(rng: np.random.Generator, faces: tuple[FontFace, ...], text: str) -> FontFace | None:
+    """A face that covers `text`: package first (uniform), then one of its faces."""
+    packages = sorted({f.package for f in faces})
+    for _ in range(8):
+        package = packages[int(rng.integers(len(packages)))]
+        candidates = [f for f in faces if f.package == package and f.covers(text)]
+        if candidates:
+            return candidates[int(rng.integers(len(candidates)))]
+    return None
+
+
+def sample(seed: int, index: int, recipe: SynthRecipe = SynthRecipe()) -> tuple[np.ndarray, str]:
+    """The (RGB uint8 image, text) pair number `index` of the stream `seed`: same inputs, same pixels."""
+    rng = np.random.default_rng([seed, index])
+    faces = load_faces(recipe.fonts)
+    while True:
+        if rng.random() < recipe.line_fraction:
+            text = text_gen.line(rng, recipe.max_line_words)
+        else:
+            text = text_gen.word(rng)
+        face = _pick_face(rng, faces, text)
+        if face is not None and text.strip():
+            break
+    strength = 0.0 if rng.random() < recipe.clean_fraction else rng.uniform(recipe.min_strength, recipe.max_strength)
+    return render_text(text, face, rng, strength), text

@@ -1,0 +1,163 @@
+"""Render a string with a font face into a realistic RGB word or line crop."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ocrforge.data.synth import text as text_gen
+from ocrforge.data.synth.background import background
+from ocrforge.data.synth.degrade import degrade
+from ocrforge.data.synth.fonts import FontFace
+
+Rng = np.random.Generator
+
+
+@lru_cache(maxsize=512)
+def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size)
+
+
+def _colours(rng: Rng, min_contrast: float) -> tuple[np.ndarray, np.ndarray]:
+    """Background and text colour whose luminances differ by at least `min_contrast`."""
+    while True:
+        bg_l, fg_l = rng.uniform(0, 255, 2)
+        if rng.random() < 0.7:  # dark text on a light ground is the common case
+            bg_l, fg_l = max(bg_l, fg_l), min(bg_l, fg_l)
+        if abs(bg_l - fg_l) >= min_contrast:
+            break
+    colourful = rng.random() < 0.35
+    spread = 45.0 if colourful else 6.0
+    bg = np.clip(bg_l + rng.normal(0, spread, 3), 0, 255)
+    fg = np.clip(fg_l + rng.normal(0, spread, 3), 0, 255)
+    return bg.astype(np.float32), fg.astype(np.float32)
+
+
+def _draw_mask(text: str, font: ImageFont.FreeTypeFont, rng: Rng, pad: int) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """White-on-black text mask, and the box (x0, y0, x1, y1) of the line's ascent/descent."""
+    ascent, descent = font.getmetrics()
+    tracking = rng.uniform(-0.05, 0.35) * font.size if rng.random() < 0.15 else 0.0
+    advances = [font.getlength(c) + tracking for c in text] if tracking else None
+    width = int(np.ceil(sum(advances) if advances else font.getlength(text))) + 1
+    canvas = Image.new("L", (width + 2 * pad, ascent + descent + 2 * pad), 0)
+    draw = ImageDraw.Draw(canvas)
+    stroke = int(rng.integers(1, 3)) if rng.random() < 0.08 and font.size > 24 else 0
+    if advances:
+        x = float(pad)
+        for c, advance in zip(text, advances):
+            draw.text((x, pad), c, font=font, fill=255, stroke_width=stroke, stroke_fill=255)
+            x += advance
+    else:
+        draw.text((pad, pad), text, font=font, fill=255, stroke_width=stroke, stroke_fill=255)
+    return np.asarray(canvas, dtype=np.float32), (pad, pad, pad + width, pad + ascent + descent)
+
+
+def _draw_neighbours(shape: tuple[int, int], font: ImageFont.FreeTypeFont, rng: Rng, box: tuple[int, int, int, int]) -> np.ndarray:
+    """Parts of the lines above/below and the words either side, as crops cut from a page or receipt show them."""
+    canvas = Image.new("L", (shape[1], shape[0]), 0)
+    draw = ImageDraw.Draw(canvas)
+    x0, y0, x1, y1 = box
+    line_h = y1 - y0
+
+    def filler(n_words: int) -> str:
+        # Letters and digits only: every face covers them.
+        return " ".join("".join(c for c in text_gen.dictionary_word(rng) if c.isalnum()) or "x" for _ in range(n_words))
+
+    if rng.random() < 0.7:
+        for direction in (-1, 1):
+            if rng.random() < 0.6:
+                y = y0 + direction * line_h * rng.uniform(0.75, 1.2)
+                draw.text((x0 + rng.uniform(-2, 2) * line_h, y), filler(int(rng.integers(2, 8))), font=font, fill=255)
+    else:
+        gap = font.getlength(" ") * rng.uniform(0.8, 2.0)
+        left = filler(1)
+        draw.text((x0 - gap - font.getlength(left), y0), left, font=font, fill=255)
+        draw.text((x1 + gap, y0), filler(1), font=font, fill=255)
+    return np.asarray(canvas, dtype=np.float32)
+
+
+def _curve(mask: np.ndarray, rng: Rng, amount: float) -> np.ndarray:
+    """Bend the baseline along a sine (labels on bottles, warped paper)."""
+    h, w = mask.shape[:2]
+    xx = np.arange(w, dtype=np.float32)
+    amplitude = rng.uniform(0.03, 0.15) * amount * h
+    shift = amplitude * np.sin(2 * np.pi * xx / rng.uniform(0.7, 2.5) / max(w, 1) + rng.uniform(0, 2 * np.pi))
+    map_x = np.broadcast_to(xx, (h, w)).astype(np.float32)
+    map_y = (np.arange(h, dtype=np.float32)[:, None] + shift[None, :]).astype(np.float32)
+    return cv2.remap(mask, map_x, map_y, cv2.INTER_LINEAR, borderValue=0)
+
+
+def _warp(mask: np.ndarray, box: tuple[int, int, int, int], rng: Rng, amount: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rotate, shear and tilt in perspective; returns the warped mask and the warped box corners."""
+    x0, y0, x1, y1 = box
+    corners = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    h_text = y1 - y0
+    angle = np.deg2rad(rng.normal(0, 2 + 6 * amount))
+    shear = rng.normal(0, 0.12 * amount)
+    jitter = rng.normal(0, 0.08 * amount * h_text, (4, 2)).astype(np.float32)
+    centre = corners.mean(axis=0)
+    rel = corners - centre
+    rel[:, 0] += shear * -rel[:, 1]
+    rot = np.float32([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    target = rel @ rot.T + centre + jitter
+    # Output canvas: the warped text box plus a margin. Bounding the whole source canvas instead
+    # can send far corners past the horizon of a strong perspective (an unbounded image).
+    margin = h_text
+    offset = margin - target.min(axis=0)
+    size = np.ceil(target.max(axis=0) + offset + margin).astype(int)
+    if size[0] > 4 * (mask.shape[1] + mask.shape[0]) or size[1] > 4 * mask.shape[0]:
+        return mask, corners
+    m = cv2.getPerspectiveTransform(corners, target + offset)
+    out = cv2.warpPerspective(mask, m, (int(size[0]), int(size[1])), flags=cv2.INTER_LINEAR, borderValue=0)
+    return out, target + offset
+
+
+def render_text(text: str, face: FontFace, rng: Rng, strength: float = 0.5) -> np.ndarray:
+    """One crop of `text` as (H, W, 3) uint8 RGB. `strength` 0 is a clean scan, 1 a bad photo."""
+    size = int(rng.integers(22, 52))
+    font = _font(face.path, size)
+    pad = size
+    mask, box = _draw_mask(text, font, rng, pad)
+    # Channel 0 is the text to read, channel 1 neighbouring text that may show at the crop's edges;
+    # both go through the same geometry, but only channel 0 decides where the crop is.
+    neighbours = _draw_neighbours(mask.shape, font, rng, box) if rng.random() < 0.25 else np.zeros_like(mask)
+    mask = np.dstack([mask, neighbours])
+    if rng.random() < 0.25 * strength:
+        mask = _curve(mask, rng, strength)
+    if strength > 0 or rng.random() < 0.5:
+        mask, corners = _warp(mask, box, rng, strength)
+    else:
+        corners = np.float32([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
+
+    # The crop: either tight on the ink, as word boxes are drawn, or on the line's ascent/descent.
+    ink_rows = np.nonzero(mask[..., 0].max(axis=1) > 40)[0]
+    ink_cols = np.nonzero(mask[..., 0].max(axis=0) > 40)[0]
+    if len(ink_rows) == 0 or len(ink_cols) == 0:  # nothing drawn (a string of spaces)
+        x0, y0 = corners.min(axis=0)
+        x1, y1 = corners.max(axis=0)
+    elif rng.random() < 0.5:
+        x0, x1, y0, y1 = ink_cols[0], ink_cols[-1] + 1, ink_rows[0], ink_rows[-1] + 1
+    else:
+        (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
+    h_crop = max(y1 - y0, 4)
+    mx0, mx1 = rng.uniform(-0.02, 0.35, 2) * h_crop
+    my0, my1 = rng.uniform(-0.02, 0.25, 2) * h_crop
+    hh, ww = mask.shape[:2]
+    cx0, cx1 = int(max(0, x0 - mx0)), int(min(ww, x1 + mx1))
+    cy0, cy1 = int(max(0, y0 - my0)), int(min(hh, y1 + my1))
+    alpha = mask[cy0:cy1, cx0:cx1].max(axis=2) / 255.0 * rng.uniform(0.75, 1.0)
+    h, w = alpha.shape
+
+    bg_colour, fg_colour = _colours(rng, 120 - 75 * strength)
+    ground = background(rng, h, w, bg_colour) if strength > 0 or rng.random() < 0.3 else np.broadcast_to(bg_colour, (h, w, 3))
+    ink = np.broadcast_to(fg_colour, (h, w, 3))
+    if rng.random() < 0.08:  # drop shadow or outline in a third colour
+        shadow = cv2.GaussianBlur(np.roll(alpha, (int(rng.integers(1, 4)), int(rng.integers(1, 4))), (0, 1)), (0, 0), 1.0)
+        ground = ground * (1 - shadow[..., None]) + (255 - fg_colour) * shadow[..., None]
+    out = ground * (1 - alpha[..., None]) + ink * alpha[..., None]
+    if strength > 0:
+        out = degrade(out.astype(np.float32), rng, strength)
+    return np.clip(out, 0, 255).astype(np.uint8)

@@ -1,0 +1,1 @@
+"""Export trained models to ONNX, self-describing, with a parity check against PyTorch."""

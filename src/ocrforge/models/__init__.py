@@ -1,0 +1,1 @@
+"""Recognizer architectures (PyTorch, training side only). The runtime never imports this package."""

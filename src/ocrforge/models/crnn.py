@@ -1,0 +1,86 @@
+"""CRNN (Shi, Bai and Yao, 2015): CNN feature columns -> deep bidirectional LSTM -> CTC.
+
+Kept lean for two CPU cores: about 75 M multiply-adds for a 32x128 crop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from ocrforge.models.registry import register
+from ocrforge.text.charset import PRINTABLE_ASCII
+
+
+@dataclass(frozen=True)
+class CRNNConfig:
+    charset: str = PRINTABLE_ASCII  # characters read; the blank is added as class 0
+    input_height: int = 32  # crops are scaled to this height, width follows the aspect ratio
+    channels: tuple[int, ...] = (32, 64, 128, 192, 256)  # conv stages; the last collapses height to 1
+    lstm_hidden: int = 128  # per direction
+    lstm_layers: int = 2
+    dropout: float = 0.1
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.charset) + 1
+
+
+def _conv(c_in: int, c_out: int, kernel=(3, 3), padding=(1, 1)) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(c_in, c_out, kernel, padding=padding, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True))
+
+
+class CRNN(nn.Module):
+    # Output frames per input column: the width is pooled by 4.
+    width_stride = 4
+
+    def __init__(self, config: CRNNConfig = CRNNConfig()) -> None:
+        super().__init__()
+        self.config = config
+        c1, c2, c3, c4, c5 = config.channels
+        if config.input_height != 32:
+            raise ValueError("this CRNN is laid out for 32-pixel-high input")
+        self.features = nn.Sequential(
+            _conv(1, c1), nn.MaxPool2d(2, 2),  # 32 -> 16, W -> W/2
+            _conv(c1, c2), nn.MaxPool2d(2, 2),  # 16 -> 8, W/2 -> W/4
+            _conv(c2, c3), nn.MaxPool2d((2, 1)),  # 8 -> 4
+            _conv(c3, c4), nn.MaxPool2d((2, 1)),  # 4 -> 2
+            _conv(c4, c5, kernel=(2, 3), padding=(0, 1)),  # 2 -> 1
+        )
+        self.rnn = nn.LSTM(
+            c5, config.lstm_hidden, num_layers=config.lstm_layers, bidirectional=True,
+            dropout=config.dropout if config.lstm_layers > 1 else 0.0, batch_first=True,
+        )
+        self.head = nn.Linear(2 * config.lstm_hidden, config.num_classes)
+
+    def forward(self, images: torch.Tensor, targets: dict | None = None) -> dict[str, torch.Tensor]:
+        """images: (B, 1, 32, W) float in 0..255. Returns {"logits": (B, W/4, C)} and "loss" given targets.
+
+        targets: {"labels": (sum L,) int, "label_lengths": (B,), "widths": (B,) true crop widths}.
+        """
+        x = images / 127.5 - 1.0
+        x = self.features(x)  # (B, C, 1, W/4)
+        x = x.squeeze(2).transpose(1, 2)  # (B, C, 1, T) -> (B, T, C)
+        x, _ = self.rnn(x)
+        logits = self.head(x)
+        out = {"logits": logits}
+        if targets is not None:
+            log_probs = F.log_softmax(logits, dim=2).transpose(0, 1)  # (T, B, C) for CTC
+            frames = torch.clamp((targets["widths"] + self.width_stride - 1) // self.width_stride, max=logits.shape[1])
+            out["loss"] = F.ctc_loss(
+                log_probs, targets["labels"], frames, targets["label_lengths"], blank=0, zero_infinity=True
+            )
+        return out
+
+    def model_args(self) -> dict:
+        return asdict(self.config)
+
+
+@register("crnn")
+def crnn(**overrides) -> CRNN:
+    if "channels" in overrides:
+        overrides["channels"] = tuple(overrides["channels"])
+    return CRNN(CRNNConfig(**overrides))

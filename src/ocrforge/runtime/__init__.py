@@ -1,0 +1,1 @@
+"""onnxruntime sessions for the shipped models. Never imports torch."""

@@ -1,0 +1,83 @@
+"""Batched text recognition with an exported ONNX recognizer."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+
+from ocrforge.preprocess import pad_batch, prepare_crop
+from ocrforge.text.charset import Charset
+from ocrforge.text.ctc import Decoded, beam_decode, greedy_decode
+
+DEFAULT_MODEL = "crnn.onnx"
+
+
+def shipped_model(name: str = DEFAULT_MODEL) -> Path:
+    path = Path(str(resources.files("ocrforge").joinpath("weights", name)))
+    if not path.exists():
+        raise FileNotFoundError(f"shipped model {name} is missing from {path.parent}")
+    return path
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    arch: str
+    charset: Charset
+    input_height: int
+    width_stride: int
+
+
+class Recognizer:
+    """Reads cropped words or lines. Stateless per call: options are arguments, so one instance can serve threads."""
+
+    def __init__(self, model_path: Path | str | None = None, threads: int | None = None) -> None:
+        self.model_path = Path(model_path) if model_path else shipped_model()
+        if not self.model_path.is_file():
+            raise FileNotFoundError(f"model {self.model_path} not found")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(str(self.model_path), options, providers=["CPUExecutionProvider"])
+        meta = self.session.get_modelmeta().custom_metadata_map
+        try:
+            self.info = ModelInfo(
+                arch=meta["arch"], charset=Charset(json.loads(meta["charset"])),
+                input_height=int(meta["input_height"]), width_stride=int(meta["width_stride"]),
+            )
+        except KeyError as missing:
+            raise ValueError(f"{self.model_path}: not an ocrforge recognizer (metadata {missing} missing)") from None
+
+    def prepare(self, image: np.ndarray) -> np.ndarray:
+        return prepare_crop(image, self.info.input_height)
+
+    def recognize_prepared(self, crops: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32) -> list[Decoded]:
+        """Crops already through `prepare`, batched in order of width so little is padding."""
+        if decoder not in ("greedy", "beam"):
+            raise ValueError(f"unknown decoder {decoder!r}: use 'greedy' or 'beam'")
+        results: list[Decoded | None] = [None] * len(crops)
+        order = np.argsort([c.shape[1] for c in crops], kind="stable")
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            images, widths = pad_batch([crops[i] for i in idx])
+            probs = self.session.run(["probs"], {"images": images})[0]
+            for row, i in enumerate(idx):
+                frames = min(probs.shape[1], -(-int(widths[row]) // self.info.width_stride))
+                seq = probs[row, :frames]
+                results[i] = greedy_decode(seq, self.info.charset) if decoder == "greedy" else beam_decode(seq, self.info.charset)
+        return results  # type: ignore[return-value]
+
+    def recognize(self, images: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32) -> list[Decoded]:
+        """RGB or gray uint8 crops -> one Decoded (text, confidences) per crop, in input order."""
+        return self.recognize_prepared([self.prepare(im) for im in images], decoder, batch_size)
+
+
+@lru_cache(maxsize=4)
+def default_recognizer(model_path: str | None = None) -> Recognizer:
+    return Recognizer(model_path)

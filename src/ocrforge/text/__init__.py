@@ -1,0 +1,1 @@
+"""Charsets and decoding, numpy only: training, evaluation and the runtime share them."""

@@ -1,0 +1,1 @@
+"""Training: batching, the loop, checkpoints."""

@@ -1,0 +1,55 @@
+"""Every registered recognizer through the same checks: it learns, and it decodes."""
+
+import numpy as np
+import pytest
+import torch
+
+from ocrforge.data.synth.recipe import CLEAN, sample
+from ocrforge.models.registry import create, names
+from ocrforge.preprocess import prepare_crop
+from ocrforge.text.charset import Charset
+from ocrforge.train.batches import make_batch
+from ocrforge.train.loop import predict
+
+
+@pytest.fixture(scope="module")
+def tiny_batch():
+    pairs = [sample(11, i, CLEAN) for i in range(16)]
+    crops = [prepare_crop(img) for img, _ in pairs]
+    return crops, [t for _, t in pairs]
+
+
+@pytest.mark.parametrize("arch", names())
+def test_a_few_steps_lower_the_loss(arch, tiny_batch):
+    torch.manual_seed(0)
+    model = create(arch)
+    crops, texts = tiny_batch
+    batch = make_batch(crops, texts, Charset(model.config.charset))
+    images = torch.from_numpy(batch["images"])
+    targets = {k: torch.from_numpy(batch[k]) for k in ("labels", "label_lengths", "widths")}
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    model.train()
+    losses = []
+    for _ in range(12):
+        loss = model(images, targets)["loss"]
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert np.isfinite(losses).all()
+    assert losses[-1] < 0.8 * losses[0]
+
+
+@pytest.mark.parametrize("arch", names())
+def test_output_frames_follow_width(arch):
+    model = create(arch).eval()
+    with torch.no_grad():
+        out = model(torch.rand(2, 1, 32, 100) * 255)["logits"]
+    assert out.shape == (2, 100 // model.width_stride, model.config.num_classes)
+
+
+@pytest.mark.parametrize("arch", names())
+def test_predict_returns_strings_in_order(arch, tiny_batch):
+    crops, _ = tiny_batch
+    texts = predict(create(arch), crops, Charset(), batch_size=5)
+    assert len(texts) == len(crops) and all(isinstance(t, str) for t in texts)

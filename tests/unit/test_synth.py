@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+
+from ocrforge.data.synth import SynthRecipe, sample
+from ocrforge.data.synth.fonts import font_packages, load_faces
+from ocrforge.data.synth.recipe import CLEAN
+from ocrforge.data.synth.shards import load_shard, render_shard, save_shard
+from ocrforge.text.charset import Charset
+
+pytestmark = pytest.mark.usefixtures("fonts_available")
+
+
+def test_same_seed_same_pixels_other_seed_other_pixels():
+    a_img, a_text = sample(123, 5)
+    b_img, b_text = sample(123, 5)
+    c_img, c_text = sample(124, 5)
+    assert a_text == b_text and np.array_equal(a_img, b_img)
+    assert (a_text, a_img.shape) != (c_text, c_img.shape) or not np.array_equal(a_img, c_img)
+
+
+def test_samples_are_rgb_uint8_and_text_is_in_charset():
+    charset = Charset()
+    for i in range(30):
+        image, text = sample(1, i)
+        assert image.dtype == np.uint8 and image.ndim == 3 and image.shape[2] == 3
+        assert image.shape[0] >= 4 and image.shape[1] >= 4
+        assert text.strip() and text in charset
+
+
+def test_at_least_60_training_faces_and_holdout_faces_are_separate():
+    train, holdout = load_faces("train"), load_faces("holdout")
+    assert len(train) >= 60
+    assert {f.package for f in train}.isdisjoint({f.package for f in holdout})
+    packages = [p for p, _ in font_packages()]
+    assert len(packages) == len(set(packages))
+
+
+def test_every_face_covers_the_text_it_is_given():
+    # The engine picks a face only if its cmap maps every character: no missing-glyph boxes.
+    rng = np.random.default_rng(0)
+    faces = load_faces("train")
+    assert all(set("ABCxyz019") <= f.covered for f in faces)
+    partial = [f for f in faces if len(f.covered) < 95]
+    for face in partial[:5]:
+        missing = next(c for c in map(chr, range(33, 127)) if c not in face.covered)
+        assert not face.covers("a" + missing)
+
+
+def test_clean_recipe_has_strong_contrast():
+    image, _ = sample(3, 0, CLEAN)
+    gray = image.mean(axis=2)
+    assert gray.max() - gray.min() > 100
+
+
+def test_shard_round_trip(tmp_path):
+    shard = render_shard(5, 0, 20, SynthRecipe())
+    save_shard(shard, tmp_path / "s.npz")
+    again = load_shard(tmp_path / "s.npz")
+    assert again.texts == shard.texts
+    assert np.array_equal(again.crop(3), shard.crop(3))
+    assert all(again.crop(i).shape[0] == 32 for i in range(len(again)))
