@@ -10,6 +10,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from ocrforge.export.model_card import model_card
 from ocrforge.models.registry import create
 from ocrforge.preprocess import INPUT_HEIGHT
 
@@ -86,4 +87,6 @@ def export_checkpoint(checkpoint: Path, out: Path) -> Path:
     diff = max_abs_difference(model, path, probe)
     if diff > 1e-3:
         raise RuntimeError(f"ONNX output differs from PyTorch by {diff:.2e}")
+    card = model_card(state, path, sum(p.numel() for p in model.parameters()))
+    path.with_suffix(".md").write_text(card, encoding="utf-8")
     return path

@@ -1,15 +1,19 @@
-"""Batches of recognizer crops from pre-rendered shards, bucketed by width, augmented on the fly."""
+"""Batches of recognizer crops, from pre-rendered shards or rendered live in worker processes,
+bucketed by width and augmented on the fly."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Iterator
 
 import cv2
 import numpy as np
+import torch
 
+from ocrforge.data.synth.recipe import SynthRecipe, sample
 from ocrforge.data.synth.shards import Shard, load_shard
-from ocrforge.preprocess import MIN_WIDTH, pad_batch
+from ocrforge.preprocess import MIN_WIDTH, pad_batch, prepare_crop
 from ocrforge.text.charset import Charset
 
 
@@ -59,25 +63,57 @@ def make_batch(crops: list[np.ndarray], texts: list[str], charset: Charset) -> d
     }
 
 
-def training_batches(pool: ShardPool, charset: Charset, batch_size: int, seed: int, bucket: int = 32) -> Iterator[dict]:
-    """Endless batches: draw bucket*batch_size samples, sort them by width, cut into batches, shuffle.
+Sample = tuple[np.ndarray, str]  # a prepared crop and its text
+
+
+def shard_chunks(pool: ShardPool, chunk_size: int, rng: np.random.Generator) -> Iterator[list[Sample]]:
+    """Random draws from pre-rendered shards, without repeats until the pool is used up."""
+    items = pool.items()
+    order, drawn = rng.permutation(len(items)), 0
+    while True:
+        if drawn + chunk_size > len(order):
+            pool.refresh()  # pick up shards the renderer has finished meanwhile
+            items = pool.items()
+            order, drawn = rng.permutation(len(items)), 0
+        picks = order[drawn : drawn + chunk_size]
+        drawn += chunk_size
+        yield [(items[k][0].crop(items[k][1]), items[k][0].texts[items[k][1]]) for k in picks]
+
+
+class SynthStream(torch.utils.data.IterableDataset):
+    """Renders training samples live in DataLoader worker processes: chunk k holds samples k*size..(k+1)*size-1."""
+
+    def __init__(self, seed: int, recipe: SynthRecipe, chunk_size: int, first_chunk: int = 0) -> None:
+        self.seed, self.recipe, self.chunk_size, self.first_chunk = seed, recipe, chunk_size, first_chunk
+
+    def __iter__(self) -> Iterator[list[Sample]]:
+        info = torch.utils.data.get_worker_info()
+        worker, workers = (info.id, info.num_workers) if info else (0, 1)
+        for chunk in itertools.count(self.first_chunk + worker, workers):
+            start = chunk * self.chunk_size
+            rendered = (sample(self.seed, i, self.recipe) for i in range(start, start + self.chunk_size))
+            yield [(prepare_crop(image), text) for image, text in rendered]
+
+
+def _keep_numpy(chunk: list[Sample]) -> list[Sample]:
+    return chunk  # the DataLoader would otherwise turn the crops into tensors
+
+
+def live_chunks(seed: int, chunk_size: int, workers: int, first_chunk: int = 0) -> Iterator[list[Sample]]:
+    stream = SynthStream(seed, SynthRecipe(), chunk_size, first_chunk)
+    loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=workers,
+                                         collate_fn=_keep_numpy, prefetch_factor=2 if workers else None)
+    yield from loader
+
+
+def bucketed_batches(chunks: Iterator[list[Sample]], charset: Charset, batch_size: int, rng: np.random.Generator) -> Iterator[dict]:
+    """Sort each chunk by width, cut it into batches, and yield those in random order.
 
     Sorting keeps padding small (a short word is not padded to a long line's width).
     """
-    rng = np.random.default_rng(seed)
-    epoch_items = pool.items()
-    drawn = 0
-    while True:
-        if drawn >= len(epoch_items):
-            pool.refresh()
-            epoch_items, drawn = pool.items(), 0
-        picks = rng.choice(len(epoch_items), size=bucket * batch_size, replace=False)
-        drawn += len(picks)
-        samples = [(epoch_items[k][0], epoch_items[k][1]) for k in picks]
-        samples.sort(key=lambda s: s[0].width(s[1]))
-        groups = [samples[i : i + batch_size] for i in range(0, len(samples), batch_size)]
+    for chunk in chunks:
+        chunk = sorted(chunk, key=lambda s: s[0].shape[1])
+        groups = [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
         for g in rng.permutation(len(groups)):
-            group = groups[g]
-            crops = [augment(shard.crop(i), rng) for shard, i in group]
-            texts = [shard.texts[i] for shard, i in group]
-            yield make_batch(crops, texts, charset)
+            crops = [augment(crop, rng) for crop, _ in groups[g]]
+            yield make_batch(crops, [text for _, text in groups[g]], charset)

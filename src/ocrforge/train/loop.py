@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -12,13 +13,13 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from ocrforge.data.synth.recipe import CLEAN, DEGRADED, SynthRecipe, sample
+from ocrforge.data.synth.recipe import SynthRecipe, sample
 from ocrforge.eval.metrics import score
 from ocrforge.models.registry import create
 from ocrforge.preprocess import prepare_crop
 from ocrforge.text.charset import Charset
 from ocrforge.text.ctc import greedy_decode, softmax
-from ocrforge.train.batches import ShardPool, make_batch, training_batches
+from ocrforge.train.batches import ShardPool, bucketed_batches, live_chunks, make_batch, shard_chunks
 
 # Fixed validation sets: (name, seed, recipe). Seeds below 100 are never used for training data.
 VALIDATION_SETS = (
@@ -26,13 +27,14 @@ VALIDATION_SETS = (
     ("holdout_clean", 8, SynthRecipe(fonts="holdout", line_fraction=0.0, min_strength=0.0, max_strength=0.0, clean_fraction=1.0)),
     ("holdout_degraded", 9, SynthRecipe(fonts="holdout", line_fraction=0.0, min_strength=0.5, max_strength=1.0, clean_fraction=0.0)),
 )
-assert CLEAN.fonts == DEGRADED.fonts == "train"
 
 
 @dataclass
 class TrainConfig:
-    shards: Path  # folder of pre-rendered shards (ocrforge synth shards)
     out: Path  # run folder: checkpoints, log, metrics
+    shards: Path | None = None  # folder of pre-rendered shards (ocrforge synth shards); None: render live
+    render_workers: int = 2  # worker processes rendering live when there are no shards
+    render_seed: int = 1000  # stream seed for live rendering; training seeds are >= 100
     arch: str = "crnn"
     steps: int = 20000
     batch_size: int = 64
@@ -45,6 +47,8 @@ class TrainConfig:
     threads: int = 2
     bf16: bool = True  # bfloat16 autocast: about 1.7x faster on CPUs with AMX/AVX512-BF16
     resume: bool = False
+    chunk_size: int = 2048  # samples sorted by width together before being cut into batches
+    init_from: Path | None = None  # start from these weights (fine-tuning), not from scratch
 
 
 def _lr_factor(step: int, cfg: TrainConfig) -> float:
@@ -96,23 +100,49 @@ def train(cfg: TrainConfig) -> dict:
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _lr_factor(s, cfg))
     step, best_score, history = 0, -1.0, []
+    # What the model card needs: every command that trained these weights, with its wall time.
+    lineage: list[dict] = []
     if cfg.resume and last.exists():
         state = torch.load(last, weights_only=False)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         step, best_score, history = state["step"], state["best_score"], state["history"]
+        lineage = state.get("lineage", [])
         print(f"resumed at step {step}", file=log, flush=True)
 
-    pool = ShardPool(cfg.shards)
-    print(f"{time.strftime('%F %T')} {cfg.arch}: {sum(p.numel() for p in model.parameters()):,} parameters, "
-          f"{len(pool):,} samples in {len(pool.shards)} shards, config {json.dumps({k: str(v) for k, v in asdict(cfg).items()})}",
-          file=log, flush=True)
+    elif cfg.init_from is not None:
+        parent = torch.load(cfg.init_from, map_location="cpu", weights_only=False)
+        model.load_state_dict(parent["model"])
+        lineage = parent.get("lineage") or [{"command": "(not recorded)", "steps": parent["step"], "history": parent["history"]}]
+        print(f"initialised from {cfg.init_from}", file=log, flush=True)
+
+    rng = np.random.default_rng([cfg.seed, step])
+    if cfg.shards is not None:
+        pool = ShardPool(cfg.shards)
+        chunks = shard_chunks(pool, cfg.chunk_size, rng)
+        source = f"{len(pool):,} samples in {len(pool.shards)} shards"
+    else:
+        # Resuming continues the stream where it stopped instead of repeating its start.
+        chunks = live_chunks(cfg.render_seed, cfg.chunk_size, cfg.render_workers, first_chunk=step * cfg.batch_size // cfg.chunk_size)
+        source = f"live rendering in {cfg.render_workers} workers"
+    print(f"{time.strftime('%F %T')} {cfg.arch}: {sum(p.numel() for p in model.parameters()):,} parameters, {source}, "
+          f"config {json.dumps({k: str(v) for k, v in asdict(cfg).items()})}", file=log, flush=True)
     val = validation_data(cfg.val_size)
-    batches = training_batches(pool, charset, cfg.batch_size, seed=cfg.seed + step)
+    batches = bucketed_batches(chunks, charset, cfg.batch_size, rng)
+
+    session = {
+        "command": "ocrforge " + " ".join(sys.argv[1:]), "config": {k: str(v) for k, v in asdict(cfg).items()},
+        "started_at_step": step, "wall_seconds": 0.0, "source": source,
+    }
+    lineage.append(session)
+    session_start = time.time()
 
     def save(path: Path) -> None:
+        session["wall_seconds"] = round(time.time() - session_start)
+        session["steps"] = step
         torch.save({
+            "lineage": lineage,
             "arch": cfg.arch, "model_args": model.model_args(), "model": model.state_dict(),
             "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
             "step": step, "best_score": best_score, "history": history,

@@ -20,6 +20,7 @@ class SynthRecipe:
     min_strength: float = 0.0
     max_strength: float = 1.0
     clean_fraction: float = 0.2  # share of samples rendered with no degradation at all
+    vocabulary: str = "mixed"  # "mixed": words, numbers, dates, codes, URLs...; "dictionary": dictionary words only
 
 
 CLEAN = SynthRecipe(line_fraction=0.0, min_strength=0.0, max_strength=0.0, clean_fraction=1.0)
@@ -44,6 +45,8 @@ def sample(seed: int, index: int, recipe: SynthRecipe = SynthRecipe()) -> tuple[
     while True:
         if rng.random() < recipe.line_fraction:
             text = text_gen.line(rng, recipe.max_line_words)
+        elif recipe.vocabulary == "dictionary":
+            text = text_gen.dictionary_word(rng)
         else:
             text = text_gen.word(rng)
         face = _pick_face(rng, faces, text)

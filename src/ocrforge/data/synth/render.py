@@ -95,7 +95,10 @@ def _warp(mask: np.ndarray, box: tuple[int, int, int, int], rng: Rng, amount: fl
     x0, y0, x1, y1 = box
     corners = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
     h_text = y1 - y0
-    angle = np.deg2rad(rng.normal(0, 2 + 6 * amount))
+    # Long lines tilt less: a few degrees would make a long line's crop several text-heights tall,
+    # and scaled to 32 px its letters would be too small to read. Cap the tilt at ~0.6 text heights.
+    max_tilt = np.arctan(0.6 * h_text / max(x1 - x0, 1))
+    angle = np.clip(np.deg2rad(rng.normal(0, 2 + 6 * amount)), -max_tilt, max_tilt)
     shear = rng.normal(0, 0.12 * amount)
     jitter = rng.normal(0, 0.08 * amount * h_text, (4, 2)).astype(np.float32)
     centre = corners.mean(axis=0)
