@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up ocrforge on a fresh Debian machine.
 #   scripts/setup.sh          reading only: numpy, Pillow, OpenCV, onnxruntime (no torch)
-#   scripts/setup.sh --dev    + training (torch CPU), fonts, Tesseract and RapidOCR for comparisons, pytest
+#   scripts/setup.sh --dev    + training (torch CPU), fonts, Tesseract and RapidOCR for comparisons, pytest,
+#                             scipy/h5py/lmdb for the dataset readers
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
@@ -11,6 +12,6 @@ if [ "${1:-}" = "--dev" ]; then
   sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
   DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq --no-install-recommends \
     tesseract-ocr tesseract-ocr-eng > /dev/null
-  python3 -m pip install -q --disable-pip-version-check -e ".[train,dev,bench]"
+  python3 -m pip install -q --disable-pip-version-check -e ".[train,dev,bench,data]"
 fi
 command -v pyenv > /dev/null && pyenv rehash || true

@@ -43,6 +43,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_eval_recognizer(args: argparse.Namespace) -> int:
+    from ocrforge.eval.run import evaluate_recognizer
+
+    return evaluate_recognizer(args.data, args.model, args.limit, args.ignore_spaces, args.decoder, args.json)
+
+
 def _cmd_recognize(args: argparse.Namespace) -> int:
     from ocrforge.runtime.recognize_cli import run
 
@@ -95,6 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
     recognizer.add_argument("--no-bf16", action="store_true", help="train in float32")
     recognizer.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     recognizer.set_defaults(run=_cmd_train_recognizer)
+
+    evaluate = sub.add_parser("eval", help="measure a model on a labelled set").add_subparsers(dest="what", required=True)
+    rec_eval = evaluate.add_parser("recognizer", help="word accuracy, CER, 1-NED, accuracy by length, confusions, speed")
+    rec_eval.add_argument("--data", required=True, help="KIND:PATH, e.g. folder:../shared/data/words_real (kinds: folder, "
+                          "mnist, mnist_csv, svhn, svhn_full, svt, icdar, lmdb)")
+    rec_eval.add_argument("--model", type=Path, help="ONNX recognizer (default: the shipped CRNN)")
+    rec_eval.add_argument("--limit", type=int, help="only the first N samples")
+    rec_eval.add_argument("--ignore-spaces", action="store_true", help="compare without spaces (receipt labels)")
+    rec_eval.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
+    rec_eval.add_argument("--json", action="store_true", help="one JSON object instead of the readable report")
+    rec_eval.set_defaults(run=_cmd_eval_recognizer)
 
     export = sub.add_parser("export", help="export a checkpoint to ONNX with its charset and geometry in the metadata")
     export.add_argument("checkpoint", type=Path)

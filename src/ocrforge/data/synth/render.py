@@ -118,6 +118,39 @@ def _warp(mask: np.ndarray, box: tuple[int, int, int, int], rng: Rng, amount: fl
     return out, target + offset
 
 
+def _crop_window(mask: np.ndarray, corners: np.ndarray, rng: Rng) -> tuple[int, int, int, int]:
+    """Where to cut: tight on the ink (as word boxes are drawn) or on the line's ascent/descent, plus margins."""
+    ink_rows = np.nonzero(mask[..., 0].max(axis=1) > 40)[0]
+    ink_cols = np.nonzero(mask[..., 0].max(axis=0) > 40)[0]
+    if len(ink_rows) == 0 or len(ink_cols) == 0:  # nothing drawn (a string of spaces)
+        x0, y0 = corners.min(axis=0)
+        x1, y1 = corners.max(axis=0)
+    elif rng.random() < 0.5:
+        x0, x1, y0, y1 = ink_cols[0], ink_cols[-1] + 1, ink_rows[0], ink_rows[-1] + 1
+    else:
+        (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
+    h_crop = max(y1 - y0, 4)
+    mx0, mx1 = rng.uniform(-0.02, 0.35, 2) * h_crop
+    my0, my1 = rng.uniform(-0.02, 0.25, 2) * h_crop
+    hh, ww = mask.shape[:2]
+    return int(max(0, x0 - mx0)), int(max(0, y0 - my0)), int(min(ww, x1 + mx1)), int(min(hh, y1 + my1))
+
+
+def _paint(alpha: np.ndarray, rng: Rng, strength: float) -> np.ndarray:
+    """Ink of coverage `alpha` over a background, then the photo's degradations."""
+    h, w = alpha.shape
+    bg_colour, fg_colour = _colours(rng, 120 - 75 * strength)
+    ground = background(rng, h, w, bg_colour) if strength > 0 or rng.random() < 0.3 else np.broadcast_to(bg_colour, (h, w, 3))
+    ink = np.broadcast_to(fg_colour, (h, w, 3))
+    if rng.random() < 0.08:  # drop shadow or outline in a third colour
+        shadow = cv2.GaussianBlur(np.roll(alpha, (int(rng.integers(1, 4)), int(rng.integers(1, 4))), (0, 1)), (0, 0), 1.0)
+        ground = ground * (1 - shadow[..., None]) + (255 - fg_colour) * shadow[..., None]
+    out = ground * (1 - alpha[..., None]) + ink * alpha[..., None]
+    if strength > 0:
+        out = degrade(out.astype(np.float32), rng, strength)
+    return out
+
+
 def render_text(text: str, face: FontFace, rng: Rng, strength: float = 0.5) -> np.ndarray:
     """One crop of `text` as (H, W, 3) uint8 RGB. `strength` 0 is a clean scan, 1 a bad photo."""
     size = int(rng.integers(22, 52))
@@ -135,32 +168,7 @@ def render_text(text: str, face: FontFace, rng: Rng, strength: float = 0.5) -> n
     else:
         corners = np.float32([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
 
-    # The crop: either tight on the ink, as word boxes are drawn, or on the line's ascent/descent.
-    ink_rows = np.nonzero(mask[..., 0].max(axis=1) > 40)[0]
-    ink_cols = np.nonzero(mask[..., 0].max(axis=0) > 40)[0]
-    if len(ink_rows) == 0 or len(ink_cols) == 0:  # nothing drawn (a string of spaces)
-        x0, y0 = corners.min(axis=0)
-        x1, y1 = corners.max(axis=0)
-    elif rng.random() < 0.5:
-        x0, x1, y0, y1 = ink_cols[0], ink_cols[-1] + 1, ink_rows[0], ink_rows[-1] + 1
-    else:
-        (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
-    h_crop = max(y1 - y0, 4)
-    mx0, mx1 = rng.uniform(-0.02, 0.35, 2) * h_crop
-    my0, my1 = rng.uniform(-0.02, 0.25, 2) * h_crop
-    hh, ww = mask.shape[:2]
-    cx0, cx1 = int(max(0, x0 - mx0)), int(min(ww, x1 + mx1))
-    cy0, cy1 = int(max(0, y0 - my0)), int(min(hh, y1 + my1))
-    alpha = mask[cy0:cy1, cx0:cx1].max(axis=2) / 255.0 * rng.uniform(0.75, 1.0)
-    h, w = alpha.shape
-
-    bg_colour, fg_colour = _colours(rng, 120 - 75 * strength)
-    ground = background(rng, h, w, bg_colour) if strength > 0 or rng.random() < 0.3 else np.broadcast_to(bg_colour, (h, w, 3))
-    ink = np.broadcast_to(fg_colour, (h, w, 3))
-    if rng.random() < 0.08:  # drop shadow or outline in a third colour
-        shadow = cv2.GaussianBlur(np.roll(alpha, (int(rng.integers(1, 4)), int(rng.integers(1, 4))), (0, 1)), (0, 0), 1.0)
-        ground = ground * (1 - shadow[..., None]) + (255 - fg_colour) * shadow[..., None]
-    out = ground * (1 - alpha[..., None]) + ink * alpha[..., None]
-    if strength > 0:
-        out = degrade(out.astype(np.float32), rng, strength)
+    x0, y0, x1, y1 = _crop_window(mask, corners, rng)
+    alpha = mask[y0:y1, x0:x1].max(axis=2) / 255.0 * rng.uniform(0.75, 1.0)
+    out = _paint(alpha, rng, strength)
     return np.clip(out, 0, 255).astype(np.uint8)

@@ -1,0 +1,46 @@
+"""Readers for standard OCR and digit sets, all yielding `Sample`s, chosen by a `--data KIND:PATH` spec."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ocrforge.data.readers.folder import read_folder
+from ocrforge.data.readers.icdar import read_icdar
+from ocrforge.data.readers.lmdb import read_lmdb
+from ocrforge.data.readers.mnist import read_idx, read_mnist
+from ocrforge.data.readers.mnist_csv import read_mnist_csv
+from ocrforge.data.readers.sample import Sample, SkippedSampleWarning
+from ocrforge.data.readers.svhn import read_svhn
+from ocrforge.data.readers.svhn_full import read_svhn_full
+from ocrforge.data.readers.svt import read_svt
+
+# Exact names only: each KIND is one reader, and PATH is what that reader's docstring says.
+KINDS: dict[str, Callable[[Path], Iterator[Sample]]] = {
+    "folder": read_folder,  # a folder with labels.tsv, or the labels.tsv itself
+    "mnist": read_mnist,  # *-images-idx3-ubyte[.gz], labels file beside it
+    "mnist_csv": read_mnist_csv,  # 784 pixels then the label per row, e.g. mnist_5k.csv.gz
+    "svhn": read_svhn,  # *_32x32.mat
+    "svhn_full": read_svhn_full,  # digitStruct.mat beside the images
+    "svt": read_svt,  # train.xml or test.xml
+    "icdar": read_icdar,  # a folder of images and gt_<image>.txt
+    "lmdb": read_lmdb,  # an LMDB environment folder
+}
+
+
+def open_dataset(spec: str, limit: int | None = None) -> Iterator[Sample]:
+    """`KIND:PATH` -> its samples (the first `limit` of them); a bad spec fails here, before any reading."""
+    known = ", ".join(KINDS)
+    kind, colon, path = spec.partition(":")
+    if not colon or not path:
+        raise ValueError(f"--data {spec!r}: expected KIND:PATH, KIND one of {known}")
+    if kind not in KINDS:
+        raise ValueError(f"--data {spec!r}: unknown kind {kind!r}; known: {known}")
+    where = Path(path).expanduser()
+    if not where.exists():
+        raise FileNotFoundError(f"--data {spec!r}: {where} does not exist (kinds: {known})")
+    return itertools.islice(KINDS[kind](where), limit)
+
+
+__all__ = ["KINDS", "Sample", "SkippedSampleWarning", "open_dataset", "read_idx"]

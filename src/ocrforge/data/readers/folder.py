@@ -1,0 +1,32 @@
+"""A folder of images with labels.tsv: `relative/path<TAB>escaped text` per line, UTF-8."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ocrforge.data.readers.sample import Sample, skip
+from ocrforge.io.images import ImageError, load_image
+from ocrforge.text.escape import unescape
+
+
+def read_folder(path: Path) -> Iterator[Sample]:
+    """PATH is the folder or its labels.tsv; image paths are relative to the labels file."""
+    labels = path / "labels.tsv" if path.is_dir() else path
+    if not labels.is_file():
+        raise FileNotFoundError(f"{path}: no labels.tsv here")
+    # split("\n"), not splitlines(): the escaping leaves \r, \x1c, U+2028 ... inside a text untouched.
+    for number, line in enumerate(labels.read_text(encoding="utf-8").split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        rel, tab, text = line.partition("\t")
+        if not tab:
+            raise ValueError(f"{labels}:{number}: expected `relative/path<TAB>text`, found no tab")
+        image_path = labels.parent / rel
+        try:
+            image = load_image(image_path)
+        except ImageError as err:
+            skip(str(image_path), str(err))
+            continue
+        yield Sample(image, unescape(text), str(image_path))

@@ -1,0 +1,36 @@
+"""Street View Text: train.xml / test.xml (tagset/image: imageName, lex, taggedRectangles) beside the img/ folder."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+from ocrforge.data.readers.crops import crop_box
+from ocrforge.data.readers.sample import Sample, skip
+from ocrforge.io.images import ImageError, load_image
+
+
+def read_svt(path: Path) -> Iterator[Sample]:
+    """Word crops cut from each image, clamped to it; the image's lexicon goes with each of its words."""
+    for image_node in ET.parse(path).getroot().iter("image"):
+        name = (image_node.findtext("imageName") or "").strip()
+        lexicon = tuple(w.strip() for w in (image_node.findtext("lex") or "").split(",") if w.strip())
+        image_path = path.parent / name
+        try:
+            image = load_image(image_path)
+        except ImageError as err:
+            skip(f"{path}#{name}", str(err))
+            continue
+        for k, word in enumerate(image_node.findall("taggedRectangles/taggedRectangle")):
+            source = f"{image_path}#{k}"
+            try:
+                x, y, w, h = (float(word.attrib[a]) for a in ("x", "y", "width", "height"))
+            except (KeyError, ValueError):
+                skip(source, "taggedRectangle without numeric x, y, width, height")
+                continue
+            crop = crop_box(image, x, y, x + w, y + h)
+            if crop is None:
+                skip(source, f"box x={x:g} y={y:g} w={w:g} h={h:g} lies outside the {image.shape[1]}x{image.shape[0]} image")
+                continue
+            yield Sample(crop, (word.findtext("tag") or "").strip(), source, lexicon=lexicon)
