@@ -26,7 +26,8 @@ def _cmd_train_recognizer(args: argparse.Namespace) -> int:
     from ocrforge.train.loop import TrainConfig, train
 
     cfg = TrainConfig(
-        shards=args.shards, out=args.out, render_workers=args.render_workers, init_from=args.init_from, arch=args.arch, steps=args.steps, batch_size=args.batch_size,
+        shards=args.shards, out=args.out, render_workers=args.render_workers, init_from=args.init_from,
+        chunk_size=args.chunk_size, arch=args.arch, steps=args.steps, batch_size=args.batch_size,
         lr=args.lr, val_every=args.val_every, val_size=args.val_size, seed=args.seed, threads=args.threads,
         bf16=not args.no_bf16, resume=args.resume,
     )
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     recognizer.add_argument("--arch", default="crnn")
     recognizer.add_argument("--shards", type=Path, help="pre-rendered shards; without it samples are rendered live")
     recognizer.add_argument("--render-workers", type=int, default=2, help="processes rendering live (no --shards)")
+    recognizer.add_argument("--chunk-size", type=int, default=2048, help="samples sorted by width together, then cut into batches")
     recognizer.add_argument("--init-from", type=Path, help="checkpoint whose weights to start from (fine-tuning)")
     recognizer.add_argument("--out", type=Path, required=True)
     recognizer.add_argument("--steps", type=int, default=20000)

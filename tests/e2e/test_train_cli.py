@@ -13,7 +13,8 @@ def _ocrforge(*args: str) -> subprocess.CompletedProcess:
 
 def test_train_resume_export(tmp_path):
     run = tmp_path / "run"
-    common = ["train", "recognizer", "--out", str(run), "--batch-size", "8", "--val-size", "8", "--render-workers", "1"]
+    common = ["train", "recognizer", "--out", str(run), "--batch-size", "8", "--val-size", "8", "--render-workers", "1",
+              "--chunk-size", "32"]
     first = _ocrforge(*common, "--steps", "4", "--val-every", "2")
     assert first.returncode == 0, first.stderr[-2000:]
     state = torch.load(run / "last.pt", weights_only=False)
@@ -25,7 +26,7 @@ def test_train_resume_export(tmp_path):
     log = (run / "train.log").read_text()
     assert "resumed at step 4" in log and "step=6" in log
 
-    exported = _ocrforge("export", str(run / "best.pt"), "--out", str(tmp_path / "m.onnx"))
+    exported = _ocrforge("export", str(run / "last.pt"), "--out", str(tmp_path / "m.onnx"))
     assert exported.returncode == 0, exported.stderr[-2000:]
     meta = ort.InferenceSession(str(tmp_path / "m.onnx")).get_modelmeta().custom_metadata_map
     assert meta["arch"] == "crnn"

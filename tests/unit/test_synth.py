@@ -59,3 +59,15 @@ def test_shard_round_trip(tmp_path):
     assert again.texts == shard.texts
     assert np.array_equal(again.crop(3), shard.crop(3))
     assert all(again.crop(i).shape[0] == 32 for i in range(len(again)))
+
+
+def test_dictionary_vocabulary_gives_dictionary_words():
+    from ocrforge.data.synth.text import dictionary
+
+    words = set(dictionary())
+    recipe = SynthRecipe(line_fraction=0.0, vocabulary="dictionary")
+    texts = [sample(9, i, recipe)[1] for i in range(20)]
+    # Casing varies (lower, Title, UPPER); the word itself comes from the list.
+    assert sum(t in words or t.lower() in words or t.capitalize() in words for t in texts) == 20
+    with pytest.raises(ValueError, match="vocabulary"):
+        SynthRecipe(vocabulary="klingon")

@@ -6,7 +6,7 @@ import json
 import math
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -88,70 +88,88 @@ def validation_data(size: int) -> dict[str, tuple[list[np.ndarray], list[str]]]:
     return sets
 
 
+@dataclass
+class TrainState:
+    step: int = 0
+    best_score: float = -1.0
+    history: list[dict] = field(default_factory=list)
+    lineage: list[dict] = field(default_factory=list)  # every command that trained these weights, for the model card
+
+
+def _restore(cfg: TrainConfig, model: torch.nn.Module, optimizer, scheduler, log) -> TrainState:
+    last = cfg.out / "last.pt"
+    if cfg.resume and last.exists():
+        ckpt = torch.load(last, weights_only=False)
+        model.load_state_dict(ckpt["model"])
+        optimizer.load_state_dict(ckpt["optimizer"])
+        scheduler.load_state_dict(ckpt["scheduler"])
+        print(f"resumed at step {ckpt['step']}", file=log, flush=True)
+        return TrainState(ckpt["step"], ckpt["best_score"], ckpt["history"], ckpt.get("lineage", []))
+    if cfg.init_from is not None:
+        parent = torch.load(cfg.init_from, map_location="cpu", weights_only=False)
+        model.load_state_dict(parent["model"])
+        print(f"initialised from {cfg.init_from}", file=log, flush=True)
+        # The parent's training stays in the lineage; its step count and schedule do not carry over.
+        return TrainState(lineage=parent.get("lineage") or [{"command": "(not recorded)", "steps": parent["step"]}])
+    return TrainState()
+
+
+def _training_chunks(cfg: TrainConfig, step: int, rng: np.random.Generator):
+    """Chunks of (crop, text) samples, and a description of where they come from."""
+    if cfg.shards is not None:
+        pool = ShardPool(cfg.shards)
+        return shard_chunks(pool, cfg.chunk_size, rng), f"{len(pool):,} samples in {len(pool.shards)} shards"
+    # Resuming continues the stream where it stopped instead of repeating its start.
+    first_chunk = step * cfg.batch_size // cfg.chunk_size
+    chunks = live_chunks(cfg.render_seed, cfg.chunk_size, cfg.render_workers, first_chunk)
+    return chunks, f"live rendering in {cfg.render_workers} workers"
+
+
+def _validate(model: torch.nn.Module, val: dict, charset: Charset) -> dict[str, float]:
+    metrics = {}
+    for name, (crops, texts) in val.items():
+        s = score(predict(model, crops, charset), texts)
+        metrics[f"{name}_acc"] = round(s.word_accuracy, 4)
+        metrics[f"{name}_cer"] = round(s.cer, 4)
+    return metrics
+
+
 def train(cfg: TrainConfig) -> dict:
+    """Train until cfg.steps; returns the last validation metrics."""
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     cfg.out.mkdir(parents=True, exist_ok=True)
     log = (cfg.out / "train.log").open("a")
-    last, best = cfg.out / "last.pt", cfg.out / "best.pt"
 
     model = create(cfg.arch)
     charset = Charset(model.config.charset)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _lr_factor(s, cfg))
-    step, best_score, history = 0, -1.0, []
-    # What the model card needs: every command that trained these weights, with its wall time.
-    lineage: list[dict] = []
-    if cfg.resume and last.exists():
-        state = torch.load(last, weights_only=False)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        step, best_score, history = state["step"], state["best_score"], state["history"]
-        lineage = state.get("lineage", [])
-        print(f"resumed at step {step}", file=log, flush=True)
-
-    elif cfg.init_from is not None:
-        parent = torch.load(cfg.init_from, map_location="cpu", weights_only=False)
-        model.load_state_dict(parent["model"])
-        lineage = parent.get("lineage") or [{"command": "(not recorded)", "steps": parent["step"], "history": parent["history"]}]
-        print(f"initialised from {cfg.init_from}", file=log, flush=True)
-
-    rng = np.random.default_rng([cfg.seed, step])
-    if cfg.shards is not None:
-        pool = ShardPool(cfg.shards)
-        chunks = shard_chunks(pool, cfg.chunk_size, rng)
-        source = f"{len(pool):,} samples in {len(pool.shards)} shards"
-    else:
-        # Resuming continues the stream where it stopped instead of repeating its start.
-        chunks = live_chunks(cfg.render_seed, cfg.chunk_size, cfg.render_workers, first_chunk=step * cfg.batch_size // cfg.chunk_size)
-        source = f"live rendering in {cfg.render_workers} workers"
+    state = _restore(cfg, model, optimizer, scheduler, log)
+    rng = np.random.default_rng([cfg.seed, state.step])
+    chunks, source = _training_chunks(cfg, state.step, rng)
+    config = {k: str(v) for k, v in asdict(cfg).items()}
     print(f"{time.strftime('%F %T')} {cfg.arch}: {sum(p.numel() for p in model.parameters()):,} parameters, {source}, "
-          f"config {json.dumps({k: str(v) for k, v in asdict(cfg).items()})}", file=log, flush=True)
+          f"config {json.dumps(config)}", file=log, flush=True)
     val = validation_data(cfg.val_size)
     batches = bucketed_batches(chunks, charset, cfg.batch_size, rng)
-
-    session = {
-        "command": "ocrforge " + " ".join(sys.argv[1:]), "config": {k: str(v) for k, v in asdict(cfg).items()},
-        "started_at_step": step, "wall_seconds": 0.0, "source": source,
-    }
-    lineage.append(session)
+    session = {"command": "ocrforge " + " ".join(sys.argv[1:]), "config": config, "started_at_step": state.step,
+               "wall_seconds": 0, "source": source}
+    state.lineage.append(session)
     session_start = time.time()
 
     def save(path: Path) -> None:
         session["wall_seconds"] = round(time.time() - session_start)
-        session["steps"] = step
+        session["steps"] = state.step
         torch.save({
-            "lineage": lineage,
             "arch": cfg.arch, "model_args": model.model_args(), "model": model.state_dict(),
-            "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
-            "step": step, "best_score": best_score, "history": history,
+            "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), **asdict(state),
         }, path.with_suffix(".tmp"))
-        path.with_suffix(".tmp").rename(path)
+        path.with_suffix(".tmp").rename(path)  # a crash mid-write never leaves a broken checkpoint
 
-    progress = tqdm(total=cfg.steps, initial=step, desc="train", unit="step", mininterval=5, dynamic_ncols=True)
+    progress = tqdm(total=cfg.steps, initial=state.step, desc="train", unit="step", mininterval=5, dynamic_ncols=True)
     started, seen, running = time.time(), 0, None
-    while step < cfg.steps:
+    while state.step < cfg.steps:
         model.train()
         images, targets = _to_torch(next(batches))
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
@@ -161,24 +179,22 @@ def train(cfg: TrainConfig) -> dict:
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         optimizer.step()
         scheduler.step()
-        step += 1
+        state.step += 1
         seen += images.shape[0]
         running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
         progress.update(1)
         progress.set_postfix(loss=f"{running:.3f}", lr=f"{scheduler.get_last_lr()[0]:.2e}")
-        if step % cfg.val_every == 0 or step == cfg.steps:
-            metrics = {"step": step, "loss": round(running, 4), "crops_per_s": round(seen / (time.time() - started), 1)}
-            for name, (crops, texts) in val.items():
-                s = score(predict(model, crops, charset), texts)
-                metrics[f"{name}_acc"] = round(s.word_accuracy, 4)
-                metrics[f"{name}_cer"] = round(s.cer, 4)
-            history.append(metrics)
+        if state.step % cfg.val_every == 0 or state.step == cfg.steps:
+            metrics = {"step": state.step, "loss": round(running, 4), "crops_per_s": round(seen / (time.time() - started), 1),
+                       **_validate(model, val, charset)}
+            state.history.append(metrics)
             print(f"{time.strftime('%F %T')} " + " ".join(f"{k}={v}" for k, v in metrics.items()), file=log, flush=True)
             started, seen = time.time(), 0
+            # Checkpoint selection weighs the three validation sets equally.
             selection = (metrics["mixed_acc"] + metrics["holdout_clean_acc"] + metrics["holdout_degraded_acc"]) / 3
-            if selection > best_score:
-                best_score = selection
-                save(best)
-            save(last)
+            if selection > state.best_score:
+                state.best_score = selection
+                save(cfg.out / "best.pt")
+            save(cfg.out / "last.pt")
     progress.close()
-    return history[-1] if history else {}
+    return state.history[-1] if state.history else {}

@@ -22,6 +22,12 @@ class SynthRecipe:
     clean_fraction: float = 0.2  # share of samples rendered with no degradation at all
     vocabulary: str = "mixed"  # "mixed": words, numbers, dates, codes, URLs...; "dictionary": dictionary words only
 
+    def __post_init__(self) -> None:
+        if self.vocabulary not in ("mixed", "dictionary"):
+            raise ValueError(f"vocabulary must be 'mixed' or 'dictionary', not {self.vocabulary!r}")
+        if not 0.0 <= self.min_strength <= self.max_strength <= 1.0:
+            raise ValueError("need 0 <= min_strength <= max_strength <= 1")
+
 
 CLEAN = SynthRecipe(line_fraction=0.0, min_strength=0.0, max_strength=0.0, clean_fraction=1.0)
 DEGRADED = SynthRecipe(line_fraction=0.0, min_strength=0.5, max_strength=1.0, clean_fraction=0.0)
