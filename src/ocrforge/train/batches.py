@@ -20,9 +20,8 @@ from ocrforge.text.charset import Charset
 class ShardPool:
     """All shards in a folder, re-scanned as the renderer adds more while training runs."""
 
-    def __init__(self, folder: Path, max_shards: int | None = None) -> None:
+    def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.max_shards = max_shards
         self.shards: dict[Path, Shard] = {}
         self.refresh()
         if not self.shards:
@@ -30,7 +29,7 @@ class ShardPool:
 
     def refresh(self) -> None:
         paths = sorted(p for p in self.folder.glob("*.npz") if not p.name.endswith(".tmp.npz"))
-        for path in paths[: self.max_shards]:
+        for path in paths:
             if path not in self.shards:
                 self.shards[path] = load_shard(path)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -15,8 +16,7 @@ PRESETS = {"mixed": SynthRecipe(), "clean": CLEAN, "degraded": DEGRADED}
 
 
 def write_samples(out: Path, n: int, seed: int, preset: str = "mixed", fonts: str = "train") -> None:
-    recipe = PRESETS[preset]
-    recipe = SynthRecipe(**{**recipe.__dict__, "fonts": fonts})
+    recipe = replace(PRESETS[preset], fonts=fonts)
     out.mkdir(parents=True, exist_ok=True)
     width = len(str(n - 1))
     with (out / "labels.tsv").open("w", encoding="utf-8") as labels:
