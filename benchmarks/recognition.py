@@ -19,6 +19,7 @@ to --out (default benchmarks/results/recognition.md) with the raw numbers in a .
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -57,20 +58,6 @@ class CropSet:
 # ---------------------------------------------------------------- data
 
 
-def read_labels(labels: Path, limit: int | None) -> tuple[list[Path], list[str]]:
-    """labels.tsv (`relative/path<TAB>escaped text`) -> absolute paths and texts, in file order."""
-    from ocrforge.text.escape import unescape
-
-    paths, texts = [], []
-    for line in labels.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        rel, _, text = line.partition("\t")
-        paths.append(labels.parent / rel)
-        texts.append(unescape(text))
-    return paths[:limit], texts[:limit]
-
-
 def render_synth(name: str, n: int, cache: Path) -> Path:
     """Render a synthetic set once as PNG + labels.tsv; a complete earlier render in `cache` is reused."""
     from ocrforge.data.synth.writer import write_samples
@@ -90,8 +77,10 @@ def load_set(name: str, data_root: Path, cache: Path, synth_n: int, limit: int |
         labels = data_root / name / "labels.tsv"
         if not labels.is_file():
             raise FileNotFoundError(f"{labels} not found")
-    paths, texts = read_labels(labels, limit)
-    return CropSet(name, paths, texts)
+    from ocrforge.data.readers.folder import read_labels
+
+    pairs = list(itertools.islice(read_labels(labels), limit))
+    return CropSet(name, [p for p, _ in pairs], [t for _, t in pairs])
 
 
 # ---------------------------------------------------------------- engines (run inside the worker)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import cv2
 import numpy as np
 
@@ -49,3 +51,12 @@ def pad_batch(crops: list[np.ndarray], pad_to_multiple: int = 4) -> tuple[np.nda
     w_max = int(-(-widths.max() // pad_to_multiple) * pad_to_multiple)
     batch = np.stack([np.pad(c, ((0, 0), (0, w_max - c.shape[1])), mode="edge") for c in crops])
     return batch[:, None].astype(np.float32), widths
+
+
+def batches_by_width(crops: list[np.ndarray], batch_size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(indices into crops, padded batch, true widths), narrowest crops first, so little of a batch is padding."""
+    order = np.argsort([c.shape[1] for c in crops], kind="stable")
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        images, widths = pad_batch([crops[i] for i in idx])
+        yield idx, images, widths

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from ocrforge.preprocess import pad_batch, prepare_crop
+from ocrforge.preprocess import batches_by_width, prepare_crop
 from ocrforge.text.charset import Charset
-from ocrforge.text.ctc import Decoded, beam_decode, greedy_decode
+from ocrforge.text.ctc import Decoded, decode_batch
 
 DEFAULT_MODEL = "crnn.onnx"
 
@@ -59,18 +59,11 @@ class Recognizer:
 
     def recognize_prepared(self, crops: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32) -> list[Decoded]:
         """Crops already through `prepare`, batched in order of width so little is padding."""
-        if decoder not in ("greedy", "beam"):
-            raise ValueError(f"unknown decoder {decoder!r}: use 'greedy' or 'beam'")
         results: list[Decoded | None] = [None] * len(crops)
-        order = np.argsort([c.shape[1] for c in crops], kind="stable")
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            images, widths = pad_batch([crops[i] for i in idx])
+        for idx, images, widths in batches_by_width(crops, batch_size):
             probs = self.session.run(["probs"], {"images": images})[0]
-            for row, i in enumerate(idx):
-                frames = min(probs.shape[1], -(-int(widths[row]) // self.info.width_stride))
-                seq = probs[row, :frames]
-                results[i] = greedy_decode(seq, self.info.charset) if decoder == "greedy" else beam_decode(seq, self.info.charset)
+            for i, decoded in zip(idx, decode_batch(probs, widths, self.info.width_stride, self.info.charset, decoder)):
+                results[i] = decoded
         return results  # type: ignore[return-value]
 
     def recognize(self, images: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32) -> list[Decoded]:

@@ -93,3 +93,11 @@ def beam_decode(probs: np.ndarray, charset: Charset, beam_width: int = 8, prune:
         char_conf = {prefix: next_conf[prefix] for prefix in beams}
     best = max(beams.items(), key=lambda kv: kv[1][0] + kv[1][1])[0]
     return _summary(charset.decode(list(best)), list(char_conf[best]))
+
+
+def decode_batch(probs: np.ndarray, widths: np.ndarray, width_stride: int, charset: Charset, decoder: str = "greedy") -> list[Decoded]:
+    """Decode (B, T, C) probabilities, each row cut to the frames its true width produced (no padding frames)."""
+    if decoder not in ("greedy", "beam"):
+        raise ValueError(f"unknown decoder {decoder!r}: use 'greedy' or 'beam'")
+    decode = greedy_decode if decoder == "greedy" else beam_decode
+    return [decode(probs[row, : min(probs.shape[1], -(-int(w) // width_stride))], charset) for row, w in enumerate(widths)]

@@ -16,10 +16,10 @@ from tqdm import tqdm
 from ocrforge.data.synth.recipe import SynthRecipe, sample
 from ocrforge.eval.metrics import score
 from ocrforge.models.registry import create
-from ocrforge.preprocess import prepare_crop
+from ocrforge.preprocess import batches_by_width, prepare_crop
 from ocrforge.text.charset import Charset
-from ocrforge.text.ctc import greedy_decode, softmax
-from ocrforge.train.batches import ShardPool, bucketed_batches, live_chunks, make_batch, shard_chunks
+from ocrforge.text.ctc import decode_batch, softmax
+from ocrforge.train.batches import ShardPool, bucketed_batches, live_chunks, shard_chunks
 
 # Fixed validation sets: (name, seed, recipe). Seeds below 100 are never used for training data.
 VALIDATION_SETS = (
@@ -65,18 +65,13 @@ def _to_torch(batch: dict) -> tuple[torch.Tensor, dict]:
 
 def predict(model: torch.nn.Module, crops: list[np.ndarray], charset: Charset, batch_size: int = 64) -> list[str]:
     """Greedy transcription of prepared crops, in their order."""
-    order = np.argsort([c.shape[1] for c in crops])
     texts: list[str] = [""] * len(crops)
     model.eval()
     with torch.no_grad():
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            batch = make_batch([crops[i] for i in idx], [""] * len(idx), charset)
-            logits = model(torch.from_numpy(batch["images"]))["logits"].float().numpy()
-            probs = softmax(logits)
-            for row, i in enumerate(idx):
-                frames = -(-int(batch["widths"][row]) // model.width_stride)
-                texts[i] = greedy_decode(probs[row, :frames], charset).text
+        for idx, images, widths in batches_by_width(crops, batch_size):
+            probs = softmax(model(torch.from_numpy(images))["logits"].float().numpy())
+            for i, decoded in zip(idx, decode_batch(probs, widths, model.width_stride, charset)):
+                texts[i] = decoded.text
     return texts
 
 

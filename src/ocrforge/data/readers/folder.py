@@ -10,8 +10,8 @@ from ocrforge.io.images import ImageError, load_image
 from ocrforge.text.escape import unescape
 
 
-def read_folder(path: Path) -> Iterator[Sample]:
-    """PATH is the folder or its labels.tsv; image paths are relative to the labels file."""
+def read_labels(path: Path) -> Iterator[tuple[Path, str]]:
+    """(image path, text) per line of labels.tsv; PATH is the folder or the file, image paths are relative to it."""
     labels = path / "labels.tsv" if path.is_dir() else path
     if not labels.is_file():
         raise FileNotFoundError(f"{path}: no labels.tsv here")
@@ -23,10 +23,15 @@ def read_folder(path: Path) -> Iterator[Sample]:
         rel, tab, text = line.partition("\t")
         if not tab:
             raise ValueError(f"{labels}:{number}: expected `relative/path<TAB>text`, found no tab")
-        image_path = labels.parent / rel
+        yield labels.parent / rel, unescape(text)
+
+
+def read_folder(path: Path) -> Iterator[Sample]:
+    """The images listed in labels.tsv with their texts; unreadable images are skipped with a warning."""
+    for image_path, text in read_labels(path):
         try:
             image = load_image(image_path)
         except ImageError as err:
             skip(str(image_path), str(err))
             continue
-        yield Sample(image, unescape(text), str(image_path))
+        yield Sample(image, text, str(image_path))

@@ -27,8 +27,6 @@ class Shard:
     def crop(self, i: int) -> np.ndarray:
         return self.pixels[:, self.offsets[i] : self.offsets[i + 1]]
 
-    def width(self, i: int) -> int:
-        return int(self.offsets[i + 1] - self.offsets[i])
 
 
 def render_shard(seed: int, start: int, count: int, recipe: SynthRecipe, max_width: int = 1024) -> Shard:
