@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import os
-import resource
-import shlex
 import shutil
 import subprocess
 import sys
@@ -31,15 +28,14 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable
 
 from tqdm import tqdm
 
-REPO = Path(__file__).resolve().parents[1]
-ENGINES = ("ocrforge", "tesseract", "rapidocr")
+# benchmarks/ is on sys.path because scripts are run from it (python benchmarks/recognition.py)
+from common import ENGINES, REPO, call_worker, comma_list, environment, environment_lines, positive_int, serve, write_report
+
 REAL_SETS = ("words_real", "lines_uw3")
 # name -> (ocrforge.data.synth.writer preset, seed): holdout fonts and seeds the training never saw.
 SYNTH_SETS = {"synth_clean": ("clean", 50), "synth_degraded": ("degraded", 51)}
@@ -145,26 +141,14 @@ RUNNERS: dict[str, Callable[[list[Path], str | None], tuple[list[str], float]]] 
 }
 
 
-def json_channel() -> TextIO:
-    """The real stdout for the JSON reply; fd 1 is pointed at stderr so library prints cannot corrupt it."""
-    sys.stdout.flush()
-    reply = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
-    return reply
-
-
 def worker(engine: str, crops: Path, model: str | None) -> None:
     paths = [Path(p) for p in crops.read_text(encoding="utf-8").splitlines()]
-    with json_channel() as reply:
-        try:
-            texts, seconds = RUNNERS[engine](paths, model)
-        except Exception as err:  # an engine that cannot run is reported n/a with its reason, not a crash
-            json.dump({"error": f"{type(err).__name__}: {err}"}, reply)
-            return
-        # ru_maxrss is in KiB on Linux; for children it is the largest single child (one tesseract run).
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        json.dump({"predictions": texts, "seconds": seconds, "peak_rss_mb": (own + children) / 1024}, reply)
+
+    def run() -> dict:
+        texts, seconds = RUNNERS[engine](paths, model)
+        return {"predictions": texts, "seconds": seconds}
+
+    serve(run)
 
 
 # ---------------------------------------------------------------- orchestration
@@ -174,14 +158,7 @@ def run_engine(engine: str, crop_set: CropSet, model: str | None, scratch: Path)
     """One child process per (set, engine); returns its reply, or an error naming why it has none."""
     crops = scratch / f"{crop_set.name}.txt"
     crops.write_text("".join(f"{p}\n" for p in crop_set.paths), encoding="utf-8")
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", engine, "--crops", str(crops)]
-    if model:
-        command += ["--model", model]
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)  # stderr shows the progress bars
-    try:
-        return json.loads(done.stdout)
-    except json.JSONDecodeError:
-        return {"error": f"worker exited with status {done.returncode} and no reply"}
+    return call_worker(__file__, ["--worker", engine, "--crops", str(crops)] + (["--model", model] if model else []))
 
 
 def measure(engine: str, crop_set: CropSet, model: str | None, scratch: Path) -> dict:
@@ -196,39 +173,6 @@ def measure(engine: str, crop_set: CropSet, model: str | None, scratch: Path) ->
         **row, "status": "ok", **scores.as_dict(),
         "seconds": reply["seconds"], "crops_per_s": scores.n / reply["seconds"],
         "peak_rss_mb": reply["peak_rss_mb"], "predictions": reply["predictions"],
-    }
-
-
-def tesseract_version() -> str:
-    try:
-        done = subprocess.run(["tesseract", "--version"], capture_output=True, text=True)
-    except FileNotFoundError:
-        return "tesseract not installed"
-    return (done.stdout or done.stderr).splitlines()[0]
-
-
-def package_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
-
-
-def environment(model: str | None) -> dict:
-    return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": cpu_model(), "cores": os.cpu_count(), "load_average": os.getloadavg(),
-        "python": sys.version.split()[0], "ocrforge": package_version("ocrforge"),
-        "onnxruntime": package_version("onnxruntime"), "tesseract": tesseract_version(),
-        "rapidocr": package_version("rapidocr"), "model": model or "shipped weights/crnn.onnx",
-        "command": shlex.join(["python", *sys.argv]),
     }
 
 
@@ -255,11 +199,7 @@ def markdown(env: dict, rows: list[dict]) -> str:
     lines = [
         "# Text recognition on cropped words and lines",
         "",
-        f"- Date: {env['date']}",
-        f"- Machine: {env['cpu']}, {env['cores']} cores (load average at start: "
-        + ", ".join(f"{x:.2f}" for x in env["load_average"]) + ")",
-        f"- Versions: Python {env['python']}, ocrforge {env['ocrforge']}, onnxruntime {env['onnxruntime']}, "
-        f"{env['tesseract']}, rapidocr {env['rapidocr']}",
+        *environment_lines(env),
         f"- ocrforge model: {env['model']}",
         f"- Command: `{env['command']}`",
         "",
@@ -289,23 +229,6 @@ def markdown(env: dict, rows: list[dict]) -> str:
 # ---------------------------------------------------------------- main
 
 
-def positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
-
-
-def comma_list(allowed: tuple[str, ...]) -> Callable[[str], list[str]]:
-    def parse(value: str) -> list[str]:
-        names = [v.strip() for v in value.split(",") if v.strip()]
-        unknown = sorted(set(names) - set(allowed))
-        if unknown:
-            raise argparse.ArgumentTypeError(f"unknown {', '.join(unknown)}; choose among {', '.join(allowed)}")
-        return names
-    return parse
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", type=comma_list(SETS), default=list(SETS), help="comma list (default: all)")
@@ -324,7 +247,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def benchmark(args: argparse.Namespace) -> None:
     model = str(Path(args.model).resolve()) if args.model else None
-    env = environment(model)
+    env = environment(model=model or "shipped weights/crnn.onnx")
     rows: list[dict] = []
     crop_sets: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="ocrforge-bench-") as tmp:
@@ -339,13 +262,7 @@ def benchmark(args: argparse.Namespace) -> None:
             for engine in args.engines:
                 print(f"== {name} / {engine} ({len(crop_set.paths)} crops)", file=sys.stderr)
                 rows.append(measure(engine, crop_set, model, scratch))
-    table = markdown(env, rows)
-    print(table)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(table, encoding="utf-8")
-    raw = {"environment": env, "results": rows, "crops": crop_sets}
-    args.out.with_suffix(".json").write_text(json.dumps(raw, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(f"wrote {args.out} and {args.out.with_suffix('.json')}", file=sys.stderr)
+    write_report(args.out, markdown(env, rows), {"environment": env, "results": rows, "crops": crop_sets})
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,7 +1,7 @@
 """ocrforge: read text in images with deep models trained here."""
 
 __version__ = "0.1.0"
-__all__ = ["recognize"]
+__all__ = ["OCR", "recognize"]
 
 
 def __getattr__(name: str):
@@ -10,4 +10,8 @@ def __getattr__(name: str):
         from ocrforge.api import recognize
 
         return recognize
+    if name == "OCR":
+        from ocrforge.pipeline.ocr import OCR
+
+        return OCR
     raise AttributeError(name)

@@ -1,4 +1,4 @@
-"""The `ocrforge` command: recognize, synth, train, export."""
+"""The `ocrforge` command: recognize, read, synth, train, eval, export."""
 
 from __future__ import annotations
 
@@ -19,6 +19,35 @@ def _cmd_synth_shards(args: argparse.Namespace) -> int:
     from ocrforge.data.synth.writer import write_shards
 
     write_shards(args.out, args.seed, args.shards, args.shard_size, args.first)
+    return 0
+
+
+def _cmd_synth_scenes(args: argparse.Namespace) -> int:
+    from ocrforge.data.synth.writer import write_scenes
+
+    write_scenes(args.out, args.n, args.seed, args.kind, args.fonts)
+    print(f"wrote {args.n} images and their word boxes (JSON) to {args.out}")
+    return 0
+
+
+def _cmd_synth_detection_shards(args: argparse.Namespace) -> int:
+    from ocrforge.data.synth.detection_shards import write_detection_shards
+
+    write_detection_shards(args.out, args.seed, args.shards, args.shard_size, args.first)
+    return 0
+
+
+def _cmd_train_detector(args: argparse.Namespace) -> int:
+    from ocrforge.train.detector import DetectorConfig, train_detector
+
+    cfg = DetectorConfig(
+        shards=args.shards, out=args.out, steps=args.steps, batch_size=args.batch_size, crop_size=args.crop_size,
+        lr=args.lr, val_every=args.val_every, val_images=args.val_images, seed=args.seed, threads=args.threads,
+        loader_workers=args.loader_workers,
+        bf16=not args.no_bf16, resume=args.resume, init_from=args.init_from,
+    )
+    final = train_detector(cfg)
+    print(" ".join(f"{k}={v}" for k, v in final.items()))
     return 0
 
 
@@ -56,6 +85,12 @@ def _cmd_recognize(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _cmd_read(args: argparse.Namespace) -> int:
+    from ocrforge.runtime.read_cli import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ocrforge", description="Read text in images with deep models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,6 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
     rec.add_argument("--batch-size", type=int, default=32)
     rec.set_defaults(run=_cmd_recognize)
+
+    read = sub.add_parser("read", help="find and read every piece of text in photos, scenes and pages")
+    read.add_argument("paths", nargs="*", type=Path, help="image files or folders of images")
+    read.add_argument("--from-file", type=Path, help="a file of image paths, one per line ('-' for stdin)")
+    read.add_argument("--format", choices=["text", "json", "hocr"], default="text",
+                      help="text: the page text in reading order; json: one JSON object per image (JSON Lines); hocr: one hOCR document")
+    read.add_argument("--recognizer", help="shipped recognizer name (crnn) or an ONNX file (default: crnn)")
+    read.add_argument("--detector", type=Path, help="ONNX detector (default: the shipped DBNet)")
+    read.add_argument("--visualize", type=Path, metavar="DIR", help="also write each image with its boxes and text drawn on it")
+    read.add_argument("--max-side", type=int, default=1280, help="longer side the detector works at (default 1280)")
+    read.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
+    read.set_defaults(run=_cmd_read)
 
     synth = sub.add_parser("synth", help="the synthetic text-image engine").add_subparsers(dest="what", required=True)
     words = synth.add_parser("words", help="write rendered samples and labels.tsv to look at")
@@ -84,6 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     shards.add_argument("--shard-size", type=int, default=10000)
     shards.add_argument("--first", type=int, default=0, help="index of the first shard (to extend a stream)")
     shards.set_defaults(run=_cmd_synth_shards)
+    scenes = synth.add_parser("scenes", help="write whole images (scenes, pages, photos of pages) with word boxes to look at")
+    scenes.add_argument("--n", type=int, default=20)
+    scenes.add_argument("--out", type=Path, required=True)
+    scenes.add_argument("--seed", type=int, default=0)
+    scenes.add_argument("--kind", choices=["scene", "page", "photo"], help="default: a mix")
+    scenes.add_argument("--fonts", choices=["train", "holdout"], default="train")
+    scenes.set_defaults(run=_cmd_synth_scenes)
+    det_shards = synth.add_parser("detection-shards", help="pre-render detector training images with their word boxes")
+    det_shards.add_argument("--out", type=Path, required=True)
+    det_shards.add_argument("--seed", type=int, default=2000, help="training streams use seeds >= 100")
+    det_shards.add_argument("--shards", type=int, default=10)
+    det_shards.add_argument("--shard-size", type=int, default=200)
+    det_shards.add_argument("--first", type=int, default=0, help="index of the first shard (to extend a stream)")
+    det_shards.set_defaults(run=_cmd_synth_detection_shards)
 
     train = sub.add_parser("train", help="train a model").add_subparsers(dest="what", required=True)
     recognizer = train.add_parser("recognizer", help="train a text recognizer on synthetic text")
@@ -103,6 +164,22 @@ def build_parser() -> argparse.ArgumentParser:
     recognizer.add_argument("--no-bf16", action="store_true", help="train in float32")
     recognizer.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     recognizer.set_defaults(run=_cmd_train_recognizer)
+    detector = train.add_parser("detector", help="train the text detector on pre-rendered synthetic images")
+    detector.add_argument("--shards", type=Path, required=True, help="folder of `ocrforge synth detection-shards` output")
+    detector.add_argument("--out", type=Path, required=True)
+    detector.add_argument("--steps", type=int, default=6000)
+    detector.add_argument("--batch-size", type=int, default=8)
+    detector.add_argument("--crop-size", type=int, default=384)
+    detector.add_argument("--lr", type=float, default=2e-3)
+    detector.add_argument("--val-every", type=int, default=500)
+    detector.add_argument("--val-images", type=int, help="at most N validation images of each kind (default: all)")
+    detector.add_argument("--seed", type=int, default=0)
+    detector.add_argument("--threads", type=int, default=2)
+    detector.add_argument("--loader-workers", type=int, default=1, help="processes cutting crops and targets")
+    detector.add_argument("--no-bf16", action="store_true", help="train in float32")
+    detector.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    detector.add_argument("--init-from", type=Path, help="checkpoint whose weights to start from")
+    detector.set_defaults(run=_cmd_train_detector)
 
     evaluate = sub.add_parser("eval", help="measure a model on a labelled set").add_subparsers(dest="what", required=True)
     rec_eval = evaluate.add_parser("recognizer", help="word accuracy, CER, 1-NED, accuracy by length, confusions, speed")

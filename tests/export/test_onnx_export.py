@@ -5,12 +5,14 @@ import onnxruntime as ort
 import pytest
 import torch
 
-from ocrforge.export.onnx import export_model, max_abs_difference
+from ocrforge.export.onnx import export_detector, export_model, max_abs_difference
 from ocrforge.models.registry import create, names
+from ocrforge.runtime.detector import Detector
 from ocrforge.runtime.recognizer import Recognizer
 
 
-@pytest.mark.parametrize("arch", names())
+
+@pytest.mark.parametrize("arch", names("recognizer"))
 def test_onnx_matches_pytorch_at_several_widths_and_batch_sizes(arch, tmp_path):
     torch.manual_seed(0)
     model = create(arch).eval()
@@ -29,3 +31,24 @@ def test_metadata_describes_the_model(tmp_path):
     assert meta["input_height"] == "32" and meta["width_stride"] == "4"
     recognizer = Recognizer(path)
     assert recognizer.info.charset.chars == model.config.charset
+
+
+@pytest.mark.parametrize("arch", names("detector"))
+def test_detector_onnx_matches_pytorch_at_several_sizes(arch, tmp_path):
+    torch.manual_seed(0)
+    model = create(arch).eval()
+    path = export_detector(model, arch, tmp_path / f"{arch}.onnx")
+    rng = np.random.default_rng(0)
+    for batch, height, width in ((1, 64, 96), (2, 160, 128)):
+        images = (rng.random((batch, 3, height, width)) * 255).astype(np.float32)
+        assert max_abs_difference(model, path, images) < 1e-4
+    detector = Detector(path)
+    assert detector.output_stride == model.output_stride
+    prob, _ = detector.probability_map(np.zeros((100, 150, 3), np.uint8))
+    assert prob.shape == (96 // 2, 160 // 2)
+
+
+def test_a_recognizer_is_refused_as_a_detector(tmp_path):
+    path = export_model(create("crnn").eval(), "crnn", tmp_path / "m.onnx")
+    with pytest.raises(ValueError, match="not an ocrforge detector"):
+        Detector(path)

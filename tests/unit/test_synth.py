@@ -34,7 +34,6 @@ def test_at_least_60_training_faces_and_holdout_faces_are_separate():
 
 def test_every_face_covers_the_text_it_is_given():
     # The engine picks a face only if its cmap maps every character: no missing-glyph boxes.
-    rng = np.random.default_rng(0)
     faces = load_faces("train")
     assert all(set("ABCxyz019") <= f.covered for f in faces)
     partial = [f for f in faces if len(f.covered) < 95]

@@ -6,22 +6,42 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ocrforge.data.synth.recipe import SynthRecipe
-from ocrforge.train.loop import VALIDATION_SETS
+
+INPUTS = {
+    "recognizer": "- Input: grayscale crop scaled to 32 px high (width follows the aspect ratio), 1-99 percentile contrast stretch; "
+                  "output: per-frame probabilities over the CTC blank + 95 printable ASCII characters.",
+    "detector": "- Input: RGB image, 0..255, sides scaled to multiples of 32; output: text probability map at half resolution, "
+                "turned into word quadrilaterals by `ocrforge.detect.boxes`.",
+}
+
+
+def _data_recipe(task: str) -> str:
+    if task == "detector":
+        from ocrforge.train.detector import VALIDATION_SETS as DETECTOR_SETS
+
+        return ("Synthetic only (`ocrforge.data.synth.scenes`): scenes 50%, pages 20%, phone photos of pages 30%, train font "
+                "split, stream seed 2000, random rescaled 384x384 crops. Validation: whole images with holdout fonts, "
+                + "; ".join(f"{n} {kind}s (seed {seed})" for kind, seed, n in DETECTOR_SETS) + ". No real image was trained on.")
+    from ocrforge.train.loop import VALIDATION_SETS
+
+    return ("Synthetic only (`ocrforge.data.synth`), training stream seeds >= 1000, train font split; recipe "
+            f"`{asdict(SynthRecipe())}`. Validation sets: "
+            + "; ".join(f"{name} (seed {seed}, fonts {recipe.fonts})" for name, seed, recipe in VALIDATION_SETS)
+            + ". No real image was trained on.")
 
 
 def _hours(seconds: float) -> str:
     return f"{seconds / 3600:.2f} h"
 
 
-def model_card(state: dict, onnx_path: Path, parameters: int) -> str:
+def model_card(state: dict, onnx_path: Path, parameters: int, task: str = "recognizer") -> str:
     lineage = state.get("lineage", [])
     lines = [
         f"# {onnx_path.name}",
         "",
         f"- Architecture: `{state['arch']}`, {parameters:,} parameters, ONNX file {onnx_path.stat().st_size / 1e6:.1f} MB.",
         f"- Model arguments: `{ {k: v for k, v in state['model_args'].items() if k != 'charset'} }`",
-        "- Input: grayscale crop scaled to 32 px high (width follows the aspect ratio), 1-99 percentile contrast stretch; "
-        "output: per-frame probabilities over the CTC blank + 95 printable ASCII characters.",
+        INPUTS[task],
         f"- Total training: {sum(s.get('steps', 0) - s.get('started_at_step', 0) for s in lineage):,} optimisation steps, "
         f"{_hours(sum(s.get('wall_seconds', 0) for s in lineage))} wall time on a 2-core CPU.",
         "",
@@ -38,10 +58,7 @@ def model_card(state: dict, onnx_path: Path, parameters: int) -> str:
         "",
         "## Data recipe",
         "",
-        "Synthetic only (`ocrforge.data.synth`), training stream seeds >= 1000, train font split; recipe "
-        f"`{asdict(SynthRecipe())}`. Validation sets: "
-        + "; ".join(f"{name} (seed {seed}, fonts {recipe.fonts})" for name, seed, recipe in VALIDATION_SETS)
-        + ". No real image was trained on.",
+        _data_recipe(task),
         "",
         "## Validation during training (last 5 evaluations)",
         "",

@@ -1,4 +1,4 @@
-"""Checkpoint -> ONNX recognizer whose metadata carries everything the runtime needs."""
+"""Checkpoint -> ONNX recognizer or detector whose metadata carries everything the runtime needs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 
 from ocrforge.export.model_card import model_card
-from ocrforge.models.registry import create
+from ocrforge.models.registry import create, task_of
 from ocrforge.preprocess import INPUT_HEIGHT
 
 # How the runtime must prepare crops; written into the model so it never has to guess.
@@ -36,33 +36,20 @@ def load_checkpoint(path: Path) -> tuple[nn.Module, dict]:
     return model.eval(), state
 
 
-def export_model(model: nn.Module, arch: str, out: Path, extra_metadata: dict[str, str] | None = None) -> Path:
+def _export(module: nn.Module, example: torch.Tensor, out: Path, output: str, input_axes: dict, output_axes: dict,
+            metadata: dict[str, str]) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    wrapped = _WithSoftmax(model.eval())
-    example = torch.rand(2, 1, INPUT_HEIGHT, 96) * 255
     with warnings.catch_warnings():
         # The LSTM batch-size warning does not apply: no initial state is passed, so any batch size works.
         warnings.filterwarnings("ignore", message=".*LSTM.*")
-        # The tracer's shape checks inside nn.LSTM become constants; the parity check below covers them.
+        # The tracer's shape checks inside nn.LSTM become constants; the parity check covers them.
         warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
-        torch.onnx.export(
-            wrapped, (example,), str(out), input_names=["images"], output_names=["probs"],
-            dynamic_axes={"images": {0: "batch", 3: "width"}, "probs": {0: "batch", 1: "frames"}},
-            opset_version=17, dynamo=False,
-        )
+        torch.onnx.export(module, (example,), str(out), input_names=["images"], output_names=[output],
+                          dynamic_axes={"images": input_axes, output: output_axes},
+                          opset_version=17, dynamo=False)
     import onnx
 
     proto = onnx.load(str(out))
-    metadata = {
-        "arch": arch,
-        "charset": json.dumps(model.config.charset),
-        "blank_index": "0",
-        "input_height": str(model.config.input_height),
-        "width_stride": str(model.width_stride),
-        "preprocessing": PREPROCESSING,
-        "model_args": json.dumps(model.model_args()),
-        **(extra_metadata or {}),
-    }
     del proto.metadata_props[:]
     for key, value in metadata.items():
         entry = proto.metadata_props.add()
@@ -71,24 +58,76 @@ def export_model(model: nn.Module, arch: str, out: Path, extra_metadata: dict[st
     return out
 
 
+def export_model(model: nn.Module, arch: str, out: Path, extra_metadata: dict[str, str] | None = None) -> Path:
+    """A recognizer as ONNX: images (B, 1, 32, W) -> probs (B, W / stride, classes)."""
+    metadata = {
+        "arch": arch,
+        "task": "recognizer",
+        "charset": json.dumps(model.config.charset),
+        "blank_index": "0",
+        "input_height": str(model.config.input_height),
+        "width_stride": str(model.width_stride),
+        "preprocessing": PREPROCESSING,
+        "model_args": json.dumps(model.model_args()),
+        **(extra_metadata or {}),
+    }
+    example = torch.rand(2, 1, INPUT_HEIGHT, 96) * 255
+    return _export(_WithSoftmax(model.eval()), example, out, "probs", {0: "batch", 3: "width"}, {0: "batch", 1: "frames"}, metadata)
+
+
+class _ProbabilityMap(nn.Module):
+    """The detector's inference graph: the probability map only; the threshold branch is for training."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.model(images)["prob"]
+
+
+def export_detector(model: nn.Module, arch: str, out: Path, extra_metadata: dict[str, str] | None = None) -> Path:
+    """A detector as ONNX: images (B, 3, H, W) RGB 0..255, H and W multiples of 32 -> prob (B, 1, H/2, W/2)."""
+    metadata = {
+        "arch": arch,
+        "task": "detector",
+        "output_stride": str(model.output_stride),
+        "size_multiple": str(model.size_multiple),
+        "preprocessing": "RGB, pixels 0..255, height and width scaled to multiples of size_multiple",
+        "model_args": json.dumps(model.model_args()),
+        **(extra_metadata or {}),
+    }
+    example = torch.rand(1, 3, 128, 160) * 255
+    return _export(_ProbabilityMap(model.eval()), example, out, "prob", {0: "batch", 2: "height", 3: "width"},
+                   {0: "batch", 2: "map_height", 3: "map_width"}, metadata)
+
+
 def max_abs_difference(model: nn.Module, onnx_path: Path, images: np.ndarray) -> float:
-    """Largest difference between PyTorch's and onnxruntime's probabilities for `images`."""
+    """Largest difference between PyTorch's and onnxruntime's outputs for `images`."""
     import onnxruntime as ort
 
     session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     with torch.no_grad():
-        expected = torch.softmax(model.eval()(torch.from_numpy(images))["logits"], dim=-1).numpy()
-    got = session.run(["probs"], {"images": images})[0]
+        out = model.eval()(torch.from_numpy(images))
+        expected = out["prob"].numpy() if "prob" in out else torch.softmax(out["logits"], dim=-1).numpy()
+    got = session.run(None, {"images": images})[0]
     return float(np.abs(expected - got).max())
 
 
 def export_checkpoint(checkpoint: Path, out: Path) -> Path:
     model, state = load_checkpoint(checkpoint)
-    path = export_model(model, state["arch"], out, {"training_step": str(state["step"])})
-    probe = (np.random.default_rng(0).random((3, 1, INPUT_HEIGHT, 120)) * 255).astype(np.float32)
+    extra = {"training_step": str(state["step"])}
+    rng = np.random.default_rng(0)
+    task = task_of(state["arch"])
+    if task == "detector":
+        path = export_detector(model, state["arch"], out, extra)
+        probe = (rng.random((1, 3, 96, 160)) * 255).astype(np.float32)
+    else:
+        path = export_model(model, state["arch"], out, extra)
+        probe = (rng.random((3, 1, INPUT_HEIGHT, 120)) * 255).astype(np.float32)
     diff = max_abs_difference(model, path, probe)
     if diff > 1e-3:
         raise RuntimeError(f"ONNX output differs from PyTorch by {diff:.2e}")
-    card = model_card(state, path, sum(p.numel() for p in model.parameters()))
+    card = model_card(state, path, sum(p.numel() for p in model.parameters()), task)
     path.with_suffix(".md").write_text(card, encoding="utf-8")
     return path

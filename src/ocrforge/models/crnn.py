@@ -79,7 +79,7 @@ class CRNN(nn.Module):
         return asdict(self.config)
 
 
-@register("crnn")
+@register("crnn", task="recognizer")
 def crnn(**overrides) -> CRNN:
     if "channels" in overrides:
         overrides["channels"] = tuple(overrides["channels"])

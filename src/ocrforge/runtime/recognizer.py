@@ -26,6 +26,16 @@ def shipped_model(name: str = DEFAULT_MODEL) -> Path:
     return path
 
 
+def cpu_session(model_path: Path, threads: int | None = None) -> ort.InferenceSession:
+    """An onnxruntime session on the CPU, all graph optimisations on, `threads` (default: all cores)."""
+    if not model_path.is_file():
+        raise FileNotFoundError(f"model {model_path} not found")
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or os.cpu_count() or 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     arch: str
@@ -39,12 +49,7 @@ class Recognizer:
 
     def __init__(self, model_path: Path | str | None = None, threads: int | None = None) -> None:
         self.model_path = Path(model_path) if model_path else shipped_model()
-        if not self.model_path.is_file():
-            raise FileNotFoundError(f"model {self.model_path} not found")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(self.model_path), options, providers=["CPUExecutionProvider"])
+        self.session = cpu_session(self.model_path, threads)
         meta = self.session.get_modelmeta().custom_metadata_map
         try:
             self.info = ModelInfo(

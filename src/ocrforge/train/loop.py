@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import math
-import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +18,7 @@ from ocrforge.preprocess import batches_by_width, prepare_crop
 from ocrforge.text.charset import Charset
 from ocrforge.text.ctc import decode_batch, softmax
 from ocrforge.train.batches import ShardPool, bucketed_batches, live_chunks, shard_chunks
+from ocrforge.train.session import TrainingSession
 
 # Fixed validation sets: (name, seed, recipe). Seeds below 100 are never used for training data.
 VALIDATION_SETS = (
@@ -51,13 +50,6 @@ class TrainConfig:
     init_from: Path | None = None  # start from these weights (fine-tuning), not from scratch
 
 
-def _lr_factor(step: int, cfg: TrainConfig) -> float:
-    if step < cfg.warmup:
-        return (step + 1) / cfg.warmup
-    progress = min(1.0, (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup))
-    return 0.03 + 0.97 * 0.5 * (1 + math.cos(math.pi * progress))
-
-
 def _to_torch(batch: dict) -> tuple[torch.Tensor, dict]:
     targets = {k: torch.from_numpy(batch[k]) for k in ("labels", "label_lengths", "widths")}
     return torch.from_numpy(batch["images"]), targets
@@ -81,32 +73,6 @@ def validation_data(size: int) -> dict[str, tuple[list[np.ndarray], list[str]]]:
         pairs = [sample(seed, i, recipe) for i in range(size)]
         sets[name] = ([prepare_crop(img) for img, _ in pairs], [t for _, t in pairs])
     return sets
-
-
-@dataclass
-class TrainState:
-    step: int = 0
-    best_score: float = -1.0
-    history: list[dict] = field(default_factory=list)
-    lineage: list[dict] = field(default_factory=list)  # every command that trained these weights, for the model card
-
-
-def _restore(cfg: TrainConfig, model: torch.nn.Module, optimizer, scheduler, log) -> TrainState:
-    last = cfg.out / "last.pt"
-    if cfg.resume and last.exists():
-        ckpt = torch.load(last, weights_only=False)
-        model.load_state_dict(ckpt["model"])
-        optimizer.load_state_dict(ckpt["optimizer"])
-        scheduler.load_state_dict(ckpt["scheduler"])
-        print(f"resumed at step {ckpt['step']}", file=log, flush=True)
-        return TrainState(ckpt["step"], ckpt["best_score"], ckpt["history"], ckpt.get("lineage", []))
-    if cfg.init_from is not None:
-        parent = torch.load(cfg.init_from, map_location="cpu", weights_only=False)
-        model.load_state_dict(parent["model"])
-        print(f"initialised from {cfg.init_from}", file=log, flush=True)
-        # The parent's training stays in the lineage; its step count and schedule do not carry over.
-        return TrainState(lineage=parent.get("lineage") or [{"command": "(not recorded)", "steps": parent["step"]}])
-    return TrainState()
 
 
 def _training_chunks(cfg: TrainConfig, step: int, rng: np.random.Generator):
@@ -133,34 +99,18 @@ def train(cfg: TrainConfig) -> dict:
     """Train until cfg.steps; returns the last validation metrics."""
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
-    cfg.out.mkdir(parents=True, exist_ok=True)
-    log = (cfg.out / "train.log").open("a")
-
     model = create(cfg.arch)
     charset = Charset(model.config.charset)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _lr_factor(s, cfg))
-    state = _restore(cfg, model, optimizer, scheduler, log)
+    config = {k: str(v) for k, v in asdict(cfg).items()}
+    session = TrainingSession(cfg.out, cfg.arch, model, lr=cfg.lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
+                              steps=cfg.steps, resume=cfg.resume, init_from=cfg.init_from, config=config)
+    state = session.state
     rng = np.random.default_rng([cfg.seed, state.step])
     chunks, source = _training_chunks(cfg, state.step, rng)
-    config = {k: str(v) for k, v in asdict(cfg).items()}
-    print(f"{time.strftime('%F %T')} {cfg.arch}: {sum(p.numel() for p in model.parameters()):,} parameters, {source}, "
-          f"config {json.dumps(config)}", file=log, flush=True)
+    session.record_entry["source"] = source
+    session.log(f"{cfg.arch}: {sum(p.numel() for p in model.parameters()):,} parameters, {source}, config {json.dumps(config)}")
     val = validation_data(cfg.val_size)
     batches = bucketed_batches(chunks, charset, cfg.batch_size, rng)
-    session = {"command": "ocrforge " + " ".join(sys.argv[1:]), "config": config, "started_at_step": state.step,
-               "wall_seconds": 0, "source": source}
-    state.lineage.append(session)
-    session_start = time.time()
-
-    def save(path: Path) -> None:
-        session["wall_seconds"] = round(time.time() - session_start)
-        session["steps"] = state.step
-        torch.save({
-            "arch": cfg.arch, "model_args": model.model_args(), "model": model.state_dict(),
-            "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), **asdict(state),
-        }, path.with_suffix(".tmp"))
-        path.with_suffix(".tmp").rename(path)  # a crash mid-write never leaves a broken checkpoint
 
     progress = tqdm(total=cfg.steps, initial=state.step, desc="train", unit="step", mininterval=5, dynamic_ncols=True)
     started, seen, running = time.time(), 0, None
@@ -169,27 +119,16 @@ def train(cfg: TrainConfig) -> dict:
         images, targets = _to_torch(next(batches))
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
             loss = model(images, targets)["loss"]
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-        optimizer.step()
-        scheduler.step()
-        state.step += 1
+        session.optimise(loss)
         seen += images.shape[0]
         running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
         progress.update(1)
-        progress.set_postfix(loss=f"{running:.3f}", lr=f"{scheduler.get_last_lr()[0]:.2e}")
+        progress.set_postfix(loss=f"{running:.3f}", lr=f"{session.lr:.2e}")
         if state.step % cfg.val_every == 0 or state.step == cfg.steps:
             metrics = {"step": state.step, "loss": round(running, 4), "crops_per_s": round(seen / (time.time() - started), 1),
                        **_validate(model, val, charset)}
-            state.history.append(metrics)
-            print(f"{time.strftime('%F %T')} " + " ".join(f"{k}={v}" for k, v in metrics.items()), file=log, flush=True)
-            started, seen = time.time(), 0
             # Checkpoint selection weighs the three validation sets equally.
-            selection = (metrics["mixed_acc"] + metrics["holdout_clean_acc"] + metrics["holdout_degraded_acc"]) / 3
-            if selection > state.best_score:
-                state.best_score = selection
-                save(cfg.out / "best.pt")
-            save(cfg.out / "last.pt")
+            session.checkpoint(metrics, (metrics["mixed_acc"] + metrics["holdout_clean_acc"] + metrics["holdout_degraded_acc"]) / 3)
+            started, seen = time.time(), 0
     progress.close()
     return state.history[-1] if state.history else {}

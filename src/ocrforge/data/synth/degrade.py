@@ -62,14 +62,15 @@ def noise(img: np.ndarray, rng: Rng) -> np.ndarray:
     return out
 
 
-def low_resolution(img: np.ndarray, rng: Rng) -> np.ndarray:
-    """Down to a text height of 8-18 px and back up, as a far-away or small crop."""
+def low_resolution(img: np.ndarray, rng: Rng, text_height: float | None = None) -> np.ndarray:
+    """Down to a text height of 9-18 px and back up, as a far-away or small crop."""
     h, w = img.shape[:2]
     target_h = int(rng.integers(9, 19))
-    if h <= target_h:
+    text_height = text_height or h
+    if text_height <= target_h:
         return img
-    scale = target_h / h
-    small = cv2.resize(img, (max(1, int(w * scale)), target_h), interpolation=cv2.INTER_AREA)
+    scale = target_h / text_height
+    small = cv2.resize(img, (max(1, int(w * scale)), max(1, int(round(h * scale)))), interpolation=cv2.INTER_AREA)
     return cv2.resize(small, (w, h), interpolation=rng.choice([cv2.INTER_LINEAR, cv2.INTER_NEAREST, cv2.INTER_CUBIC]))
 
 
@@ -79,9 +80,13 @@ def jpeg(img: np.ndarray, rng: Rng) -> np.ndarray:
     return cv2.imdecode(buf, cv2.IMREAD_UNCHANGED).astype(np.float32).reshape(img.shape) if ok else img
 
 
-def degrade(img: np.ndarray, rng: Rng, strength: float) -> np.ndarray:
-    """Apply a random subset of degradations; `strength` in [0, 1] scales how many and how hard."""
-    h = img.shape[0]
+def degrade(img: np.ndarray, rng: Rng, strength: float, text_height: float | None = None) -> np.ndarray:
+    """Apply a random subset of degradations; `strength` in [0, 1] scales how many and how hard.
+
+    Blur and resolution loss scale with `text_height` (default: the image height, as for a word crop),
+    so a whole page or scene is blurred as much as its text can take, not as much as its height allows.
+    """
+    h = text_height or img.shape[0]
     if rng.random() < 0.4 * strength:
         img = uneven_light(img, rng)
     if rng.random() < 0.3 * strength:
@@ -92,7 +97,7 @@ def degrade(img: np.ndarray, rng: Rng, strength: float) -> np.ndarray:
     elif blur_roll < 0.5 * strength:
         img = defocus(img, rng, rng.uniform(0.5, max(0.6, h * 0.06 * strength)))
     if rng.random() < 0.3 * strength:
-        img = low_resolution(img, rng)
+        img = low_resolution(img, rng, h)
     if rng.random() < 0.5 * strength:
         img = noise(img, rng)
     if rng.random() < 0.4 * strength:

@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from ocrforge.text.charset import PRINTABLE_ASCII
 
 FONT_SUFFIXES = (".ttf", ".otf")
@@ -102,3 +104,14 @@ def load_faces(split: str = "train") -> tuple[FontFace, ...]:
     if not faces:
         raise RuntimeError(f"no {split} fonts installed: run scripts/install-fonts.sh")
     return faces
+
+
+def pick_face(rng: np.random.Generator, faces: tuple[FontFace, ...], text: str) -> FontFace | None:
+    """A face that covers `text`: package first (uniform), then one of its faces."""
+    packages = sorted({f.package for f in faces})
+    for _ in range(8):
+        package = packages[int(rng.integers(len(packages)))]
+        candidates = [f for f in faces if f.package == package and f.covers(text)]
+        if candidates:
+            return candidates[int(rng.integers(len(candidates)))]
+    return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocrforge.data.synth import text as text_gen
-from ocrforge.data.synth.fonts import FontFace, load_faces
+from ocrforge.data.synth.fonts import load_faces, pick_face
 from ocrforge.data.synth.render import render_text
 
 
@@ -33,17 +33,6 @@ CLEAN = SynthRecipe(line_fraction=0.0, min_strength=0.0, max_strength=0.0, clean
 DEGRADED = SynthRecipe(line_fraction=0.0, min_strength=0.5, max_strength=1.0, clean_fraction=0.0)
 
 
-def _pick_face(rng: np.random.Generator, faces: tuple[FontFace, ...], text: str) -> FontFace | None:
-    """A face that covers `text`: package first (uniform), then one of its faces."""
-    packages = sorted({f.package for f in faces})
-    for _ in range(8):
-        package = packages[int(rng.integers(len(packages)))]
-        candidates = [f for f in faces if f.package == package and f.covers(text)]
-        if candidates:
-            return candidates[int(rng.integers(len(candidates)))]
-    return None
-
-
 def sample(seed: int, index: int, recipe: SynthRecipe = SynthRecipe()) -> tuple[np.ndarray, str]:
     """The (RGB uint8 image, text) pair number `index` of the stream `seed`: same inputs, same pixels."""
     rng = np.random.default_rng([seed, index])
@@ -55,7 +44,7 @@ def sample(seed: int, index: int, recipe: SynthRecipe = SynthRecipe()) -> tuple[
             text = text_gen.dictionary_word(rng)
         else:
             text = text_gen.word(rng)
-        face = _pick_face(rng, faces, text)
+        face = pick_face(rng, faces, text)
         if face is not None and text.strip():
             break
     strength = 0.0 if rng.random() < recipe.clean_fraction else rng.uniform(recipe.min_strength, recipe.max_strength)

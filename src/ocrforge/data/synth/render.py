@@ -17,7 +17,7 @@ Rng = np.random.Generator
 
 
 @lru_cache(maxsize=512)
-def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+def load_font(path: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size)
 
 
@@ -154,7 +154,7 @@ def _paint(alpha: np.ndarray, rng: Rng, strength: float) -> np.ndarray:
 def render_text(text: str, face: FontFace, rng: Rng, strength: float = 0.5) -> np.ndarray:
     """One crop of `text` as (H, W, 3) uint8 RGB. `strength` 0 is a clean scan, 1 a bad photo."""
     size = int(rng.integers(22, 52))
-    font = _font(face.path, size)
+    font = load_font(face.path, size)
     pad = size
     mask, box = _draw_mask(text, font, rng, pad)
     # Channel 0 is the text to read, channel 1 neighbouring text that may show at the crop's edges;

@@ -1,4 +1,4 @@
-"""Write the engine's output to disk: images + labels.tsv to look at, or training shards."""
+"""Write the engine's output to disk: crops + labels.tsv or scenes + word boxes to look at, or training shards."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 import cv2
 from tqdm import tqdm
 
+from ocrforge.data.readers.boxes import save_boxes
 from ocrforge.data.synth.recipe import CLEAN, DEGRADED, SynthRecipe, sample
+from ocrforge.data.synth.scenes import detection_sample
 from ocrforge.data.synth.shards import render_shard, save_shard
 from ocrforge.text.escape import escape
 
@@ -33,3 +35,14 @@ def write_shards(out: Path, seed: int, shards: int, shard_size: int, first: int 
         path = out / f"seed{seed}-{k:05d}.npz"
         if not path.exists():  # rerunning the same command completes a stream, never rewrites it
             save_shard(render_shard(seed, k * shard_size, shard_size, SynthRecipe()), path)
+
+
+def write_scenes(out: Path, n: int, seed: int, kind: str | None = None, fonts: str = "train") -> None:
+    """Images + one JSON of word boxes per image, in the detection format of ../shared/data (see data/readers/boxes.py)."""
+    out.mkdir(parents=True, exist_ok=True)
+    width = len(str(n - 1))
+    for i in tqdm(range(n), desc="render", unit="img"):
+        item = detection_sample(seed, i, fonts, kind)
+        name = f"{i:0{width}d}.png"
+        cv2.imwrite(str(out / name), cv2.cvtColor(item.image, cv2.COLOR_RGB2BGR))
+        save_boxes(out / f"{i:0{width}d}.json", name, item.image.shape, item.quads, item.texts)

@@ -1,0 +1,373 @@
+"""Side-by-side end-to-end reading of whole images: ocrforge vs Tesseract 5 vs RapidOCR.
+
+Every engine reads the same image files and is scored by the same code (ocrforge.eval.pages and
+ocrforge.eval.detection). Each (set, engine) pair runs in its own child process (this script with
+--worker), so the peak RSS it reports belongs to that engine alone.
+
+Run from the repository root:
+
+    python benchmarks/pages.py                            # all sets, all engines
+    python benchmarks/pages.py --limit 2                  # a quick look: first 2 images per set
+    python benchmarks/pages.py --sets synth_scenes --engines ocrforge,rapidocr --synth-n 5
+    python benchmarks/pages.py --detector /tmp/dbnet.onnx --cache /tmp/pages-cache
+
+Sets: pages_tesseract (page texts, labels.tsv) and receipts_det (phrase boxes, one JSON per image)
+under --data-root; synth_scenes and synth_photos (rendered once from holdout fonts and seeds 60 / 61,
+never trained on). The Markdown table goes to --out (default benchmarks/results/pages.md) with the
+raw numbers and every image's predictions in a .json beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import operator
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from tqdm import tqdm
+
+# benchmarks/ is on sys.path because scripts are run from it (python benchmarks/pages.py)
+from common import ENGINES, REPO, call_worker, comma_list, environment, environment_lines, positive_int, serve, write_report
+
+REAL_SETS = ("pages_tesseract", "receipts_det")
+SYNTH_SEEDS = {"synth_scenes": 60, "synth_photos": 61}  # seeds the detector's training never used
+SETS = REAL_SETS + tuple(SYNTH_SEEDS)
+TEXT_SETS = ("pages_tesseract", "synth_photos")  # headline CER; the others headline detection H-mean
+PHRASE_SETS = ("receipts_det",)  # WildReceipt boxes phrases and removes their spaces: compare per box, folded
+
+
+@dataclass(frozen=True)
+class Truth:
+    path: Path
+    text: str | None  # the page text in reading order, where the set has one
+    quads: list[np.ndarray] | None  # word (phrase, for receipts) boxes, where the set has them
+    words: list[str] | None  # the text in each box
+
+
+# ---------------------------------------------------------------- data
+
+
+def render_synth(name: str, n: int, cache: Path) -> Path:
+    """Render a synthetic set once as PNG + detection JSON; a complete earlier render in `cache` is reused."""
+    from PIL import Image
+
+    from ocrforge.data.readers.boxes import save_boxes
+    from ocrforge.data.synth.fonts import load_faces
+    from ocrforge.data.synth.scenes import photo, scene
+
+    seed = SYNTH_SEEDS[name]
+    out = cache / f"{name}-seed{seed}-n{n}"
+    if len(list(out.glob("*.json"))) != n:  # each JSON is written after its PNG, so n of them means complete
+        out.mkdir(parents=True, exist_ok=True)
+        faces = load_faces("holdout")
+        for i in tqdm(range(n), desc=f"render {name}", unit="img"):
+            rng = np.random.default_rng([seed, i])
+            sample = scene(rng, faces, max_angle=30.0) if name == "synth_scenes" else photo(rng, faces)
+            Image.fromarray(sample.image).save(out / f"{i:04d}.png")
+            save_boxes(out / f"{i:04d}.json", f"{i:04d}.png", sample.image.shape, sample.quads, sample.texts)
+    return out
+
+
+def load_set(name: str, data_root: Path, cache: Path, synth_n: dict[str, int], limit: int | None) -> list[Truth]:
+    from ocrforge.data.readers.boxes import read_boxes
+    from ocrforge.data.readers.folder import read_labels
+
+    if name == "pages_tesseract":
+        truths = [Truth(p, t, None, None) for p, t in itertools.islice(read_labels(data_root / name / "labels.tsv"), limit)]
+    else:
+        if name in SYNTH_SEEDS:
+            folder = render_synth(name, min(synth_n[name], limit or synth_n[name]), cache)
+        else:
+            folder = data_root / name
+        # A photo's words come columns first, then lines: that is the page's reading order.
+        truths = [Truth(b.image_path, " ".join(b.texts) if name == "synth_photos" else None, b.quads, b.texts)
+                  for b in itertools.islice(read_boxes(folder), limit)]
+    if not truths:
+        raise ValueError(f"{name}: no images")
+    return truths
+
+
+# ---------------------------------------------------------------- engines (run inside the worker)
+# Each runner takes the image paths and returns, per image, {"text": page text in reading order,
+# "words": [{"text", "box": 4 [x, y] points, "confidence"}]} and the seconds the set took. Timing
+# covers decoding the image file and reading it, for every engine, and excludes the one-off model load.
+
+
+def word(text: str, box: np.ndarray, confidence: float) -> dict:
+    box = np.round(np.asarray(box, float).reshape(4, 2), 1).tolist()
+    return {"text": text, "box": box, "confidence": round(float(confidence), 4)}
+
+
+def timed(read: Callable[[Path], dict], paths: list[Path], desc: str) -> tuple[list[dict], float]:
+    read(paths[0])  # warm-up: ONNX Runtime allocates on the first run; page cache and libraries for tesseract
+    start = time.perf_counter()
+    pages = [read(p) for p in tqdm(paths, desc=desc, unit="img")]
+    return pages, time.perf_counter() - start
+
+
+def run_ocrforge(paths: list[Path], detector: str | None) -> tuple[list[dict], float]:
+    from ocrforge.pipeline.ocr import OCR
+
+    ocr = OCR(detector=detector)
+
+    def read(path: Path) -> dict:
+        page = ocr.read(path)
+        return {"text": page.text, "words": [word(w.text, w.box, w.confidence) for w in page.words]}
+
+    return timed(read, paths, "ocrforge")
+
+
+def tesseract_page(tsv: str) -> dict:
+    """Words (level-5 rows) with axis-aligned boxes; text: the words of a line joined by spaces,
+    lines by newlines, paragraphs and blocks by blank lines (the TSV's block, paragraph, line numbers)."""
+    words, lines = [], {}  # (block, par, line) -> words, in Tesseract's reading order
+    for row in tsv.splitlines()[1:]:
+        fields = row.split("\t")
+        if len(fields) < 12 or fields[0] != "5" or float(fields[10]) < 0 or not fields[11].strip():
+            continue
+        left, top, width, height = map(float, fields[6:10])
+        box = [[left, top], [left + width, top], [left + width, top + height], [left, top + height]]
+        words.append(word(fields[11].strip(), box, float(fields[10]) / 100))  # conf is 0..100
+        lines.setdefault(tuple(fields[2:5]), []).append(words[-1]["text"])
+    text, previous = "", None
+    for key, line in lines.items():
+        if previous is not None:
+            text += "\n" if key[:2] == previous[:2] else "\n\n"
+        text += " ".join(line)
+        previous = key
+    return {"text": text, "words": words}
+
+
+def run_tesseract(paths: list[Path], detector: str | None) -> tuple[list[dict], float]:
+    if shutil.which("tesseract") is None:
+        raise RuntimeError("tesseract is not on PATH")
+
+    def read(path: Path) -> dict:
+        # One process per page, one page at a time; OMP_THREAD_LIMIT is left alone, so it may use every core.
+        done = subprocess.run(["tesseract", str(path), "stdout", "--psm", "3", "-l", "eng", "tsv"],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"tesseract failed on {path}: {done.stderr.strip()}")
+        return tesseract_page(done.stdout)
+
+    return timed(read, paths, "tesseract")
+
+
+def run_rapidocr(paths: list[Path], detector: str | None) -> tuple[list[dict], float]:
+    from rapidocr import RapidOCR
+
+    from ocrforge.io.images import load_image
+
+    engine = RapidOCR(params={"Global.log_level": "warning"})
+
+    def read(path: Path) -> dict:
+        result = engine(load_image(path)[..., ::-1])  # RapidOCR takes arrays as OpenCV BGR
+        if result.boxes is None or result.txts is None:  # nothing found
+            return {"text": "", "words": []}
+        # Its boxes are lines (phrases), sorted top to bottom: that order is its reading order.
+        words = [word(t, b, s) for b, t, s in zip(result.boxes, result.txts, result.scores)]
+        return {"text": "\n".join(result.txts), "words": words}
+
+    return timed(read, paths, "rapidocr")
+
+
+RUNNERS: dict[str, Callable[[list[Path], str | None], tuple[list[dict], float]]] = {
+    "ocrforge": run_ocrforge, "tesseract": run_tesseract, "rapidocr": run_rapidocr,
+}
+
+
+def worker(engine: str, images: Path, detector: str | None) -> None:
+    paths = [Path(p) for p in images.read_text(encoding="utf-8").splitlines()]
+
+    def run() -> dict:
+        pages, seconds = RUNNERS[engine](paths, detector)
+        return {"pages": pages, "seconds": seconds}
+
+    serve(run)
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def fold_phrase(text: str) -> str:
+    """How receipt texts are compared: spaces removed (the labels have none), case ignored."""
+    return text.replace(" ", "").casefold()
+
+
+def same_phrase(predicted: str, truth: str) -> bool:
+    return fold_phrase(predicted) == fold_phrase(truth)
+
+
+def score_set(name: str, truths: list[Truth], pages: list[dict]) -> dict:
+    """The set's metrics, summed over its images; None where the set has nothing to score it against."""
+    from ocrforge.eval.detection import DetectionScore, score_image
+    from ocrforge.eval.pages import BagOfWordsScore, PageTextScore, bag_of_words, page_text_score, spotting_score
+
+    text, detection, spotting, bow = PageTextScore(), DetectionScore(), DetectionScore(), BagOfWordsScore()
+    same = same_phrase if name in PHRASE_SETS else operator.eq
+    for truth, page in zip(truths, pages):
+        quads = [np.float32(w["box"]) for w in page["words"]]
+        texts = [w["text"] for w in page["words"]]
+        if truth.text is not None:
+            text.add(page_text_score(page["text"], truth.text))
+        if truth.quads is not None:
+            detection.add(score_image(quads, truth.quads))
+            spotting.add(spotting_score(quads, texts, truth.quads, truth.words, same))
+        if name in PHRASE_SETS:  # one token per box on both sides
+            bow.add(bag_of_words(map(fold_phrase, texts), map(fold_phrase, truth.words)))
+        else:  # whitespace tokens of the page text
+            bow.add(bag_of_words(page["text"].split(), (truth.text or " ".join(truth.words)).split()))
+    has_text, has_boxes = truths[0].text is not None, truths[0].quads is not None
+    return {
+        "cer": text.cer if has_text else None, "wer": text.wer if has_text else None,
+        "det_precision": detection.precision if has_boxes else None,
+        "det_recall": detection.recall if has_boxes else None,
+        "det_hmean": detection.hmean if has_boxes else None,
+        "spot_precision": spotting.precision if has_boxes else None,
+        "spot_recall": spotting.recall if has_boxes else None,
+        "spot_hmean": spotting.hmean if has_boxes else None,
+        "bow_precision": bow.precision, "bow_recall": bow.recall, "bow_f1": bow.f1,
+    }
+
+
+# ---------------------------------------------------------------- orchestration
+
+
+def measure(engine: str, name: str, truths: list[Truth], detector: str | None, scratch: Path) -> dict:
+    """One child process per (set, engine), then its pages scored here."""
+    row = {"set": name, "engine": engine}
+    images = scratch / f"{name}.txt"
+    images.write_text("".join(f"{t.path}\n" for t in truths), encoding="utf-8")
+    args = ["--worker", engine, "--images", str(images)] + (["--detector", detector] if detector else [])
+    reply = call_worker(__file__, args)
+    if "error" in reply:
+        return {**row, "status": "n/a", "reason": reply["error"]}
+    return {
+        **row, "status": "ok", "n": len(truths), **score_set(name, truths, reply["pages"]),
+        "seconds": reply["seconds"], "s_per_image": reply["seconds"] / len(truths),
+        "peak_rss_mb": reply["peak_rss_mb"],
+        "predictions": [{"path": str(t.path), **page} for t, page in zip(truths, reply["pages"])],
+    }
+
+
+def truth_record(truth: Truth) -> dict:
+    words = None if truth.quads is None else [
+        {"text": t, "box": np.round(q, 1).tolist()} for q, t in zip(truth.quads, truth.words)]
+    return {"path": str(truth.path), "text": truth.text, "words": words}
+
+
+# ---------------------------------------------------------------- report
+
+COLUMNS = (  # header, row key, format
+    ("Det P", "det_precision", ".1%"), ("Det R", "det_recall", ".1%"), ("Det H-mean", "det_hmean", ".1%"),
+    ("Spotting H-mean", "spot_hmean", ".1%"), ("Page CER", "cer", ".2%"), ("Page WER", "wer", ".2%"),
+    ("BoW F1", "bow_f1", ".1%"), ("s/image", "s_per_image", ".2f"), ("Peak RSS (MB)", "peak_rss_mb", ".0f"),
+)
+
+
+def cell(row: dict, key: str, fmt: str) -> str:
+    if row["status"] != "ok" or row[key] is None:
+        return "n/a"
+    text = format(row[key], fmt)
+    headline = "cer" if row["set"] in TEXT_SETS else "det_hmean"
+    return f"**{text}**" if key == headline else text
+
+
+def markdown(env: dict, rows: list[dict]) -> str:
+    lines = [
+        "# End-to-end reading of whole images",
+        "",
+        *environment_lines(env),
+        f"- ocrforge models: detector {env['detector']}, recognizer shipped weights/crnn.onnx",
+        f"- Command: `{env['command']}`",
+        "",
+        "How it was run: each set × engine in its own process, one image at a time. ocrforge: "
+        "`OCR(detector=...).read(path)`, default settings (greedy decoding, detector at most 1280 px). "
+        "Tesseract: `tesseract IMG stdout --psm 3 -l eng tsv`, one process per image, OMP_THREAD_LIMIT "
+        f"not set (a page may use all {env['cores']} cores); its text is the TSV's words joined by line, "
+        "paragraph and block. RapidOCR: full pipeline (detection, orientation, recognition), default "
+        "settings; its boxes are lines, not words, and its text is those lines top to bottom. "
+        "s/image is wall time over the set including decoding the image file, after one untimed "
+        "warm-up image, excluding model load. Peak RSS: the worker process (+ the largest tesseract child).",
+        "",
+        "Metrics, summed over each set's images before dividing:",
+        "- Det P / R / H-mean: ICDAR 2015 one-to-one box matching at IoU >= 0.5 against the set's boxes "
+        "(words; phrases for receipts_det, so word-level engines split what the labels keep whole).",
+        "- Spotting H-mean: as Det H-mean, but a matched pair counts only if its texts are equal "
+        "(exact; receipts_det: spaces removed and case ignored).",
+        "- Page CER / WER: character / word edit distance to the page text in reading order, over its "
+        "length; all whitespace runs collapsed to one space on both sides first.",
+        "- BoW F1: multiset overlap of whitespace tokens of the page text, order ignored "
+        "(receipts_det: one token per box, spaces removed, case ignored).",
+        "- Headline in bold: Det H-mean for synth_scenes and receipts_det, Page CER for pages_tesseract and synth_photos.",
+        "",
+        "| Set | Engine | n | " + " | ".join(c[0] for c in COLUMNS) + " |",
+        "|---|---|---:|" + "---:|" * len(COLUMNS),
+    ]
+    for row in rows:
+        n = str(row["n"]) if row["status"] == "ok" else "n/a"
+        cells = " | ".join(cell(row, key, fmt) for _, key, fmt in COLUMNS)
+        lines.append(f"| {row['set']} | {row['engine']} | {n} | {cells} |")
+    reasons = [f"- {r['set']} / {r['engine']}: n/a, {r['reason']}" for r in rows if r["status"] != "ok"]
+    return "\n".join(lines + ([""] + reasons if reasons else []) + [""])
+
+
+# ---------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", type=comma_list(SETS), default=list(SETS), help="comma list (default: all)")
+    parser.add_argument("--engines", type=comma_list(ENGINES), default=list(ENGINES), help="comma list (default: all)")
+    parser.add_argument("--limit", type=positive_int, help="only the first N images of each set, for quick runs")
+    parser.add_argument("--detector", help="ocrforge ONNX detector (default: the shipped weights/dbnet.onnx)")
+    parser.add_argument("--data-root", type=Path, default=REPO.parent / "shared" / "data",
+                        help="folder holding pages_tesseract/ and receipts_det/ (default: <repo>/../shared/data)")
+    parser.add_argument("--synth-n", type=positive_int, default=30, help="images in synth_scenes (default 30)")
+    parser.add_argument("--synth-photos-n", type=positive_int, default=10, help="images in synth_photos (default 10)")
+    parser.add_argument("--cache", type=Path, help="keep the rendered synthetic sets here and reuse them")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "pages.md")
+    parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)  # internal: child process
+    parser.add_argument("--images", type=Path, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def benchmark(args: argparse.Namespace) -> None:
+    detector = str(Path(args.detector).resolve()) if args.detector else None
+    env = environment(detector=detector or "shipped weights/dbnet.onnx")
+    synth_n = {"synth_scenes": args.synth_n, "synth_photos": args.synth_photos_n}
+    rows: list[dict] = []
+    images: dict[str, list[dict]] = {}
+    with tempfile.TemporaryDirectory(prefix="ocrforge-bench-") as tmp:
+        scratch = Path(tmp)
+        for name in args.sets:
+            try:
+                truths = load_set(name, args.data_root, args.cache or scratch, synth_n, args.limit)
+            except (OSError, RuntimeError, ValueError) as err:  # missing data or fonts: a row of n/a, not a crash
+                rows += [{"set": name, "engine": e, "status": "n/a", "reason": str(err)} for e in args.engines]
+                continue
+            images[name] = [truth_record(t) for t in truths]
+            for engine in args.engines:
+                print(f"== {name} / {engine} ({len(truths)} images)", file=sys.stderr)
+                rows.append(measure(engine, name, truths, detector, scratch))
+    write_report(args.out, markdown(env, rows), {"environment": env, "results": rows, "images": images})
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.worker:
+        worker(args.worker, args.images, args.detector)
+    else:
+        benchmark(args)
+
+
+if __name__ == "__main__":
+    main()

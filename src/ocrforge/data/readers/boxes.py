@@ -1,0 +1,39 @@
+"""Detection sets: one JSON per image, {"image", "width", "height", "words": [{"box", "text"}]}, boxes
+as 4 [x, y] points in image pixels, clockwise from top-left (the format of ../shared/data)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+
+@dataclass
+class BoxedImage:
+    image_path: Path
+    quads: list[np.ndarray]  # (4, 2) float32 each
+    texts: list[str]
+
+
+def save_boxes(path: Path, image_name: str, shape: tuple[int, ...], quads: list[np.ndarray], texts: list[str]) -> None:
+    words = [{"box": np.round(q, 1).tolist(), "text": t} for q, t in zip(quads, texts)]
+    record = {"image": image_name, "width": int(shape[1]), "height": int(shape[0]), "words": words}
+    path.write_text(json.dumps(record), encoding="utf-8")
+
+
+def read_boxes(folder: Path) -> Iterator[BoxedImage]:
+    """Every *.json in `folder` (and below), in name order, with its image path resolved beside it."""
+    paths = sorted(folder.rglob("*.json"))
+    if not paths:
+        raise FileNotFoundError(f"{folder}: no detection JSON files here")
+    for path in paths:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            words = record["words"]
+            quads = [np.asarray(w["box"], np.float32).reshape(4, 2) for w in words]
+            yield BoxedImage(path.parent / record["image"], quads, [w.get("text", "") for w in words])
+        except (KeyError, ValueError, TypeError) as err:
+            raise ValueError(f"{path}: not a detection record ({err})") from None

@@ -1,0 +1,1 @@
+"""Text detection: DB targets, probability map to boxes, quadrilateral geometry."""

@@ -1,0 +1,62 @@
+"""Quadrilateral geometry shared by training targets, box extraction and cropping."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pyclipper
+
+CLIPPER_SCALE = 16  # pyclipper works in integers: 1/16 pixel units keep boxes a few pixels high intact
+
+
+def order_quad(points: np.ndarray) -> np.ndarray:
+    """Four corners ordered clockwise from the top-left one (image y axis points down)."""
+    points = np.asarray(points, np.float32).reshape(4, 2)
+    centre = points.mean(axis=0)
+    angles = np.arctan2(points[:, 1] - centre[1], points[:, 0] - centre[0])
+    points = points[np.argsort(angles)]  # clockwise on screen, starting anywhere
+    # Top-left: the corner nearest the image origin (smallest x + y).
+    start = min(range(4), key=lambda i: (points[i].sum(), points[i][0]))
+    return np.roll(points, -start, axis=0)
+
+
+def offset_polygon(polygon: np.ndarray, distance: float) -> np.ndarray | None:
+    """`polygon` grown (distance > 0) or shrunk (< 0) by `distance` pixels; None when it vanishes."""
+    offset = pyclipper.PyclipperOffset()
+    offset.AddPath(np.round(polygon * CLIPPER_SCALE).astype(np.int64).tolist(), pyclipper.JT_ROUND, pyclipper.ET_CLOSEDPOLYGON)
+    result = offset.Execute(distance * CLIPPER_SCALE)
+    if not result:
+        return None
+    return np.array(max(result, key=len), dtype=np.float32) / CLIPPER_SCALE
+
+
+def shrink_distance(polygon: np.ndarray, ratio: float) -> float:
+    area = abs(cv2.contourArea(polygon.astype(np.float32)))
+    perimeter = cv2.arcLength(polygon.astype(np.float32), True)
+    return area * (1 - ratio**2) / max(perimeter, 1e-6)
+
+
+
+
+def reading_quad(quad: np.ndarray) -> np.ndarray:
+    """The same four corners, starting so that side 0-1 is the text's top edge, read left to right.
+
+    A rectangle from the detector knows no reading direction: take the longer side as the baseline
+    direction (words are wider than high) and let it run rightwards, as text up to ±90° does.
+    """
+    quad = order_quad(quad)
+    if np.linalg.norm(quad[1] - quad[0]) < 0.8 * np.linalg.norm(quad[2] - quad[1]):
+        quad = np.roll(quad, -1, axis=0)  # upright box of a word turned past 45°: start one corner later
+    if quad[1][0] - quad[0][0] < 0:
+        quad = np.roll(quad, 2, axis=0)  # top edge ran right to left: the text is upside down from here
+    return quad
+
+
+def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The quadrilateral warped to an upright rectangle, its top edge read left to right."""
+    quad = reading_quad(quad)
+    width = max(1, int(round((np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2)))
+    height = max(1, int(round((np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2)))
+    target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

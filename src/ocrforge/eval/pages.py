@@ -1,0 +1,90 @@
+"""End-to-end reading metrics for whole images: page CER and WER in reading order, bag-of-words F1,
+word spotting (boxes matched as in ICDAR 2015, then their texts compared).
+
+Every score keeps counts, not ratios, so a set's score is the sum of its images' (`add`): long pages
+weigh more than short ones, as if the set were one long page.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from ocrforge.eval.detection import DetectionScore, match
+
+
+def normalise_whitespace(text: str) -> str:
+    """Every run of whitespace (newlines, tabs, blank lines) as one space: layout is not scored, order is."""
+    return " ".join(text.split())
+
+
+@dataclass
+class PageTextScore:
+    char_edits: int = 0
+    chars: int = 0  # in the reference
+    word_edits: int = 0
+    words: int = 0  # in the reference
+
+    @property
+    def cer(self) -> float:
+        return self.char_edits / self.chars if self.chars else float(self.char_edits > 0)
+
+    @property
+    def wer(self) -> float:
+        return self.word_edits / self.words if self.words else float(self.word_edits > 0)
+
+    def add(self, other: "PageTextScore") -> None:
+        self.char_edits += other.char_edits
+        self.chars += other.chars
+        self.word_edits += other.word_edits
+        self.words += other.words
+
+
+def page_text_score(predicted: str, reference: str) -> PageTextScore:
+    """Character and word edit distances between two page texts, whitespace normalised on both sides."""
+    p, r = normalise_whitespace(predicted), normalise_whitespace(reference)
+    # Levenshtein over lists of words: each word is one symbol, so WER counts whole-word edits.
+    return PageTextScore(Levenshtein.distance(p, r), len(r), Levenshtein.distance(p.split(), r.split()), len(r.split()))
+
+
+@dataclass
+class BagOfWordsScore:
+    matched: int = 0  # size of the multiset intersection
+    predicted: int = 0
+    reference: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.reference if self.reference else 0.0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.matched / (self.predicted + self.reference) if self.predicted + self.reference else 0.0
+
+    def add(self, other: "BagOfWordsScore") -> None:
+        self.matched += other.matched
+        self.predicted += other.predicted
+        self.reference += other.reference
+
+
+def bag_of_words(predicted: Iterable[str], reference: Iterable[str]) -> BagOfWordsScore:
+    """Tokens compared as multisets, order ignored: a word read twice counts once unless it is there twice."""
+    p, r = Counter(predicted), Counter(reference)
+    return BagOfWordsScore(sum((p & r).values()), sum(p.values()), sum(r.values()))
+
+
+def spotting_score(predicted: list[np.ndarray], predicted_texts: list[str], truth: list[np.ndarray],
+                   truth_texts: list[str], same: Callable[[str, str], bool] = operator.eq,
+                   threshold: float = 0.5) -> DetectionScore:
+    """End-to-end word spotting: a box pair matched at IoU >= threshold counts only when `same(pred, truth)`."""
+    hits = sum(same(predicted_texts[i], truth_texts[j]) for i, j in match(predicted, truth, threshold))
+    return DetectionScore(hits, len(predicted), len(truth))

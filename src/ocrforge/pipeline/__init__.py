@@ -1,0 +1,1 @@
+"""The reading pipeline: detection, recognition, layout, output formats."""

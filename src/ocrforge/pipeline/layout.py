@@ -1,0 +1,214 @@
+"""Reading order: words into lines, lines into blocks, blocks in the order a person reads them.
+
+Rotation aware throughout: words and lines are compared along their own direction (the top edge of
+their box), and blocks are ordered in the page's frame, turned by the page's dominant line angle.
+numpy and OpenCV only.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocrforge.detect.geometry import order_quad
+from ocrforge.pipeline.results import Block, Line, Word
+
+MAX_ANGLE_DIFF = 15.0  # degrees: words or lines turned further apart never share a line or a block
+MAX_BASELINE_OFFSET = 0.5  # word heights: centres further off the shared line belong to another line
+MAX_WORD_GAP = 2.0  # word heights along the line: a wider gap is a column gutter, not a space
+MAX_LINE_GAP = 1.5  # line heights of whitespace between two stacked lines of one block
+MIN_LINE_OVERLAP = -0.5  # line heights: stacked lines may overlap across this much (ascenders, descenders)
+MIN_HEIGHT_RATIO = 0.7  # shorter / taller line of one block: a heading's larger type starts its own block
+MIN_COLUMN_GAP = 0.5  # median line heights: narrower vertical whitespace is skew residue, not a gutter
+
+
+def arrange(words: list[Word]) -> list[Block]:
+    """Words grouped into lines and blocks, blocks in reading order (multi-column and rotation aware).
+
+    Lines run top to bottom inside a block and words along the reading direction inside a line.
+    """
+    if not words:
+        return []
+    lines = [_make_line([words[i] for i in group]) for group in _group_words(words)]
+    boxes = np.stack([line.box for line in lines])  # (L, 4, 2)
+    dirs = np.stack([_direction(box) for box in boxes])
+    heights = np.array([_height(box) for box in boxes])
+    lengths = np.linalg.norm(boxes[:, 1] - boxes[:, 0], axis=1)
+
+    chains = _chain_lines(boxes, dirs, heights)
+    # Order the blocks in the page's frame, where the dominant lines run horizontally.
+    frame = _derotate(boxes, _dominant_angle(dirs, lengths))  # (L, 4, 2)
+    corners = [frame[chain].reshape(-1, 2) for chain in chains]
+    rects = np.array([[*c.min(axis=0), *c.max(axis=0)] for c in corners])  # (B, 4): x0, y0, x1, y1
+    order = _xy_cut(rects, list(range(len(chains))), MIN_COLUMN_GAP * float(np.median(heights)))
+
+    blocks = []
+    for k in order:
+        chain = chains[k]
+        direction = (dirs[chain] * lengths[chain, None]).sum(axis=0)
+        blocks.append(Block([lines[i] for i in chain], _enclosing_box(boxes[chain].reshape(-1, 2), direction)))
+    return blocks
+
+
+def _direction(quad: np.ndarray) -> np.ndarray:
+    """Unit vector of the box's top edge (point 0 to point 1): the reading direction."""
+    for edge in (quad[1] - quad[0], quad[2] - quad[3]):
+        norm = float(np.linalg.norm(edge))
+        if norm > 1e-6:
+            return edge / norm
+    return np.array([1.0, 0.0])
+
+
+def _height(quad: np.ndarray) -> float:
+    # At least a pixel, so that degenerate boxes do not zero every threshold they scale.
+    return max(float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2, 1.0)
+
+
+def _find(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _group_words(words: list[Word]) -> list[list[int]]:
+    """Word indices of each line: connected components of the "same line" relation between pairs.
+
+    Two words are on one line when their directions agree, their centres lie near one baseline and
+    the gap between them along their shared direction is small; all measured in that direction.
+    """
+    quads = np.stack([np.asarray(w.box, np.float64).reshape(4, 2) for w in words])  # (N, 4, 2)
+    dirs = np.stack([_direction(q) for q in quads])
+    heights = np.array([_height(q) for q in quads])
+    centres = quads.mean(axis=1)
+    min_cos = np.cos(np.deg2rad(MAX_ANGLE_DIFF))
+    parent = list(range(len(words)))
+    for i in range(len(words) - 1):
+        j = np.arange(i + 1, len(words))
+        cos = dirs[j] @ dirs[i]
+        axis = dirs[j] + dirs[i]  # the pair's mean direction; non-zero wherever cos passes
+        axis /= np.maximum(np.linalg.norm(axis, axis=1, keepdims=True), 1e-9)
+        normal = np.stack([-axis[:, 1], axis[:, 0]], axis=1)
+        height = (heights[i] + heights[j]) / 2
+        offset = np.abs(((centres[j] - centres[i]) * normal).sum(axis=1))
+        along_i = axis @ quads[i].T  # (M, 4): word i's corners along each pair's axis
+        along_j = np.einsum("mkd,md->mk", quads[j], axis)
+        gap = np.maximum(along_j.min(axis=1) - along_i.max(axis=1), along_i.min(axis=1) - along_j.max(axis=1))
+        joined = (cos >= min_cos) & (offset < MAX_BASELINE_OFFSET * height) & (gap < MAX_WORD_GAP * height)
+        for k in j[joined]:
+            parent[_find(parent, int(k))] = _find(parent, i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(words)):
+        groups.setdefault(_find(parent, i), []).append(i)
+    return list(groups.values())
+
+
+def _make_line(words: list[Word]) -> Line:
+    quads = np.stack([np.asarray(w.box, np.float64).reshape(4, 2) for w in words])
+    widths = np.linalg.norm(quads[:, 1] - quads[:, 0], axis=1)
+    direction = (np.stack([_direction(q) for q in quads]) * np.maximum(widths, 1.0)[:, None]).sum(axis=0)
+    along = quads.mean(axis=1) @ direction
+    order = sorted(range(len(words)), key=lambda i: (along[i], i))
+    return Line([words[i] for i in order], _enclosing_box(quads.reshape(-1, 2), direction))
+
+
+def _enclosing_box(points: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """Minimum-area rectangle around `points`, clockwise, its top edge (0 -> 1) along `direction`."""
+    quad = order_quad(cv2.boxPoints(cv2.minAreaRect(np.asarray(points, np.float32))))
+    edges = np.roll(quad, -1, axis=0) - quad
+    cos = (edges @ direction) / np.maximum(np.linalg.norm(edges, axis=1), 1e-9)
+    # order_quad already starts at the reading top-left up to ±45°; rolling keeps steeper lines right too.
+    return np.roll(quad, -int(np.argmax(cos)), axis=0).astype(np.float32)
+
+
+def _chain_lines(boxes: np.ndarray, dirs: np.ndarray, heights: np.ndarray) -> list[list[int]]:
+    """Line indices of each block, top to bottom: chains of lines that are each other's nearest stacked neighbour.
+
+    Line b is stacked under line a when, in a's frame, b lies below a with little whitespace between,
+    overlaps a along the line direction, and has a similar height and direction. Linking only mutual
+    nearest neighbours keeps a line spanning two columns from pulling both columns into one block.
+    """
+    n = len(boxes)
+    min_cos = np.cos(np.deg2rad(MAX_ANGLE_DIFF))
+    gaps = np.full((n, n), np.inf)  # gaps[a, b]: whitespace from line a down to line b, inf if not stacked
+    for a in range(n):
+        down = np.array([-dirs[a, 1], dirs[a, 0]])  # image y points down, so this normal points down the page
+        along, across = boxes @ dirs[a], boxes @ down  # (L, 4) each
+        height = (heights[a] + heights) / 2
+        gap = across.min(axis=1) - across[a].max()
+        overlap = np.minimum(along.max(axis=1), along[a].max()) - np.maximum(along.min(axis=1), along[a].min())
+        stacked = ((dirs @ dirs[a] >= min_cos) & (across.mean(axis=1) > across[a].mean())
+                   & (gap < MAX_LINE_GAP * height) & (gap > MIN_LINE_OVERLAP * height) & (overlap > 0)
+                   & (np.minimum(heights, heights[a]) >= MIN_HEIGHT_RATIO * np.maximum(heights, heights[a])))
+        gaps[a, stacked] = gap[stacked]
+    below, above = gaps.argmin(axis=1), gaps.argmin(axis=0)
+    linked = {a: int(below[a]) for a in range(n) if np.isfinite(gaps[a, below[a]]) and above[below[a]] == a}
+    targets, seen = set(linked.values()), set()
+    chains = []
+    # Lines with none above start chains; each line is measured in its own frame, so a cycle is not
+    # impossible in theory: a line left unseen after the heads sits on one, and breaks it here.
+    for a in sorted(range(n), key=lambda a: (a in targets, a)):
+        if a in seen:
+            continue
+        chain = [a]
+        seen.add(a)
+        while chain[-1] in linked and linked[chain[-1]] not in seen:
+            chain.append(linked[chain[-1]])
+            seen.add(chain[-1])
+        chains.append(chain)
+    return chains
+
+
+def _dominant_angle(dirs: np.ndarray, lengths: np.ndarray) -> float:
+    """Length-weighted median of the line angles (radians).
+
+    Angles are taken relative to the longest line's, so that lines near ±180° do not split the vote.
+    """
+    angles = np.arctan2(dirs[:, 1], dirs[:, 0])
+    ref = angles[np.argmax(lengths)]
+    rel = (angles - ref + np.pi) % (2 * np.pi) - np.pi
+    order = np.argsort(rel, kind="stable")
+    cumulative = np.cumsum(lengths[order])
+    return float(ref + rel[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def _derotate(points: np.ndarray, angle: float) -> np.ndarray:
+    """Points turned by -angle around the origin, so that direction `angle` becomes +x."""
+    c, s = np.cos(angle), np.sin(angle)
+    return points @ np.array([[c, -s], [s, c]])  # [x, y] -> [x c + y s, -x s + y c]
+
+
+def _split(rects: np.ndarray, items: list[int], axis: int, min_gap: float) -> list[list[int]]:
+    """`items` cut at every whitespace gap wider than `min_gap` in their projection on x (axis 0) or y (1)."""
+    lo, hi = rects[items, axis], rects[items, axis + 2]
+    groups: list[list[int]] = []
+    reach = -np.inf
+    for k in np.lexsort((items, lo)):
+        if lo[k] - reach > min_gap:
+            groups.append([])
+        groups[-1].append(items[k])
+        reach = max(reach, hi[k])
+    return groups
+
+
+def _xy_cut(rects: np.ndarray, items: list[int], min_column_gap: float) -> list[int]:
+    """Blocks (rects: x0, y0, x1, y1 in the page frame) in reading order, by recursive XY-cut.
+
+    Columns first: if a vertical whitespace gap splits the blocks, read them column by column, left
+    to right. Otherwise cut at the horizontal gaps into strips, read top to bottom, after merging
+    neighbouring strips that together still split into columns (two-column text whose paragraph
+    breaks happen to line up). Blocks that overlap both ways go by their top edge, then left edge.
+    """
+    if len(items) <= 1:
+        return items
+    parts = _split(rects, items, 0, min_column_gap)
+    if len(parts) == 1:
+        parts = []
+        for strip in _split(rects, items, 1, 0.0):
+            if parts and len(_split(rects, parts[-1] + strip, 0, min_column_gap)) > 1:
+                parts[-1] = parts[-1] + strip
+            else:
+                parts.append(strip)
+    if len(parts) == 1:
+        return sorted(items, key=lambda i: (rects[i, 1], rects[i, 0], i))
+    return [i for part in parts for i in _xy_cut(rects, part, min_column_gap)]

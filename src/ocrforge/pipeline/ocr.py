@@ -1,0 +1,63 @@
+"""The reading pipeline: detect words, warp each to an upright strip, recognize them in batches,
+arrange them into lines and blocks in reading order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ocrforge.detect.boxes import BoxParams
+from ocrforge.detect.geometry import crop_quad, reading_quad
+from ocrforge.io.images import ImageError, ImageSource, load_image
+from ocrforge.pipeline.layout import arrange
+from ocrforge.pipeline.results import Page, Word
+from ocrforge.runtime.detector import DEFAULT_MAX_SIDE, Detector
+from ocrforge.runtime.recognizer import Recognizer
+
+
+class OCR:
+    """`OCR().read(image)` -> Page. Holds the two models; every option is a per-call argument,
+    so one instance can serve many threads."""
+
+    def __init__(self, detector: str | Path | None = None, recognizer: str | Path | None = None, threads: int | None = None) -> None:
+        self.detector = Detector(detector, threads)
+        self.recognizer = Recognizer(recognizer, threads)
+
+    def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, decoder: str = "greedy",
+             box_params: BoxParams = BoxParams(), min_confidence: float = 0.0) -> Page:
+        """Every word of one image (path, bytes, numpy array or PIL image) with its box and confidence.
+
+        `max_side`: the longer side the detector works at (boxes always come back in original pixels);
+        `min_confidence`: words the recognizer is less sure of are dropped. Raises ImageError for bad input.
+        """
+        pixels = load_image(image)
+        path = str(image) if isinstance(image, (str, Path)) else None
+        detections = self.detector.detect(pixels, max_side, box_params)
+        crops = [self.recognizer.prepare(crop_quad(pixels, d.quad)) for d in detections]
+        decoded = self.recognizer.recognize_prepared(crops, decoder) if crops else []
+        words = [
+            # Boxes start at the text's own top-left corner, so even steep words keep their reading direction.
+            Word(result.text.strip(), result.confidence, reading_quad(detection.quad), detection.score)
+            for detection, result in zip(detections, decoded)
+            if result.text.strip() and result.confidence >= min_confidence
+        ]
+        height, width = pixels.shape[:2]
+        return Page(path, width, height, arrange(words))
+
+    def read_many(self, images: Iterable[ImageSource], *, errors: str = "raise", **options) -> list[Page | None]:
+        """`read` for each image, in order. errors="skip": an unreadable input gives None in its place
+        (`read_each` also says why)."""
+        return [page for page, _ in self.read_each(images, errors=errors, **options)]
+
+    def read_each(self, images: Iterable[ImageSource], *, errors: str = "raise", **options) -> Iterable[tuple[Page | None, str | None]]:
+        """(page, None) per readable image and, with errors="skip", (None, message naming the input) per bad one."""
+        if errors not in ("raise", "skip"):
+            raise ValueError(f"errors must be 'raise' or 'skip', not {errors!r}")
+        for image in images:
+            try:
+                yield self.read(image, **options), None
+            except ImageError as err:
+                if errors == "raise":
+                    raise
+                yield None, str(err)  # ImageError messages name the input
+

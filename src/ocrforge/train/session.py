@@ -1,0 +1,95 @@
+"""What every training run shares: AdamW with warm-up and cosine decay, the run folder's log,
+resumable last/best checkpoints, and the lineage of commands that the model card reports."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+
+
+@dataclass
+class TrainState:
+    step: int = 0
+    best_score: float = -1.0
+    history: list[dict] = field(default_factory=list)
+    lineage: list[dict] = field(default_factory=list)  # every command that trained these weights, for the model card
+
+
+def cosine_factor(step: int, warmup: int, steps: int) -> float:
+    """Learning-rate multiplier: linear warm-up, then cosine decay to 3%."""
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, steps - warmup))
+    return 0.03 + 0.97 * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+class TrainingSession:
+    """One invocation of a training command on a run folder `out`."""
+
+    def __init__(self, out: Path, arch: str, model: torch.nn.Module, *, lr: float, weight_decay: float, warmup: int,
+                 steps: int, resume: bool, init_from: Path | None, config: dict[str, str]) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        self.out, self.arch, self.model = out, arch, model
+        self.log_file = (out / "train.log").open("a")
+        self.optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: cosine_factor(s, warmup, steps))
+        self.state = self._restore(resume, init_from)
+        self.record_entry = {"command": "ocrforge " + " ".join(sys.argv[1:]), "config": config,
+                             "started_at_step": self.state.step, "wall_seconds": 0}
+        self.state.lineage.append(self.record_entry)
+        self.started = time.time()
+
+    def log(self, message: str) -> None:
+        print(f"{time.strftime('%F %T')} {message}", file=self.log_file, flush=True)
+
+    def _restore(self, resume: bool, init_from: Path | None) -> TrainState:
+        last = self.out / "last.pt"
+        if resume and last.exists():
+            ckpt = torch.load(last, weights_only=False)
+            self.model.load_state_dict(ckpt["model"])
+            self.optimizer.load_state_dict(ckpt["optimizer"])
+            self.scheduler.load_state_dict(ckpt["scheduler"])
+            self.log(f"resumed at step {ckpt['step']}")
+            return TrainState(ckpt["step"], ckpt["best_score"], ckpt["history"], ckpt.get("lineage", []))
+        if init_from is not None:
+            parent = torch.load(init_from, map_location="cpu", weights_only=False)
+            self.model.load_state_dict(parent["model"])
+            self.log(f"initialised from {init_from}")
+            # The parent's training stays in the lineage; its step count and schedule do not carry over.
+            return TrainState(lineage=parent.get("lineage") or [{"command": "(not recorded)", "steps": parent["step"]}])
+        return TrainState()
+
+    def optimise(self, loss: torch.Tensor) -> None:
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 5.0)
+        self.optimizer.step()
+        self.scheduler.step()
+        self.state.step += 1
+
+    @property
+    def lr(self) -> float:
+        return self.scheduler.get_last_lr()[0]
+
+    def save(self, path: Path) -> None:
+        self.record_entry["wall_seconds"] = round(time.time() - self.started)
+        self.record_entry["steps"] = self.state.step
+        torch.save({
+            "arch": self.arch, "model_args": self.model.model_args(), "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(), **asdict(self.state),
+        }, path.with_suffix(".tmp"))
+        path.with_suffix(".tmp").rename(path)  # a crash mid-write never leaves a broken checkpoint
+
+    def checkpoint(self, metrics: dict, selection: float) -> None:
+        """Log a validation, keep it in the history, save last.pt and, when `selection` improved, best.pt."""
+        self.state.history.append(metrics)
+        self.log(" ".join(f"{k}={v}" for k, v in metrics.items()))
+        if selection > self.state.best_score:
+            self.state.best_score = selection
+            self.save(self.out / "best.pt")
+        self.save(self.out / "last.pt")

@@ -1,0 +1,89 @@
+import cv2
+import numpy as np
+import pytest
+
+from ocrforge.detect.boxes import boxes_from_prob
+from ocrforge.detect.geometry import crop_quad, offset_polygon, order_quad, reading_quad, shrink_distance
+from ocrforge.detect.inputs import resize_for_detection, to_original
+from ocrforge.detect.targets import SHRINK_RATIO, THRESH_MAX, THRESH_MIN, db_targets
+from ocrforge.eval.detection import iou, match, score_image
+
+
+def rect(cx: float, cy: float, w: float, h: float, angle: float) -> np.ndarray:
+    return order_quad(cv2.boxPoints(((cx, cy), (w, h), angle)))
+
+
+def test_order_quad_is_clockwise_from_top_left_whatever_the_input_order():
+    square = np.float32([[10, 10], [50, 10], [50, 30], [10, 30]])
+    for shift in range(4):
+        shuffled = np.roll(square, shift, axis=0)[::-1]
+        np.testing.assert_array_equal(order_quad(shuffled), square)
+
+
+@pytest.mark.parametrize("angle", [0, 20, -35, 60, -80])
+def test_reading_quad_starts_on_the_long_top_edge_running_rightwards(angle):
+    quad = reading_quad(cv2.boxPoints(((100, 100), (90, 20), angle)))
+    top = quad[1] - quad[0]
+    assert np.linalg.norm(top) == pytest.approx(90, abs=0.5)
+    assert top[0] > 0
+    # Clockwise on screen (y down): the cross product of the first two edges is positive.
+    a, b = quad[1] - quad[0], quad[2] - quad[1]
+    assert a[0] * b[1] - a[1] * b[0] > 0
+
+
+def test_crop_quad_turns_a_rotated_bar_upright():
+    image = np.zeros((200, 200, 3), np.uint8)
+    quad = rect(100, 100, 120, 30, 25)
+    cv2.fillConvexPoly(image, np.round(quad).astype(np.int32), (255, 255, 255))
+    crop = crop_quad(image, quad)
+    assert crop.shape[:2] == (30, 120)
+    assert crop[3:-3, 3:-3].min() > 200  # all bar, no background
+
+
+def test_offset_polygon_shrinks_and_grows_by_the_distance():
+    quad = np.float32([[0, 0], [100, 0], [100, 20], [0, 20]])
+    shrunk = offset_polygon(quad, -5)
+    assert cv2.contourArea(shrunk) == pytest.approx(90 * 10, rel=0.02)
+    grown = offset_polygon(quad, 5)
+    assert cv2.contourArea(grown) > 110 * 30 * 0.97
+    assert offset_polygon(quad, -11) is None  # a 20 px high box shrunk by 11 on each side is gone
+
+
+def test_db_targets_mark_shrunk_kernel_threshold_border_and_ignored_boxes():
+    keep = np.float32([[10, 10], [90, 10], [90, 30], [10, 30]])
+    ignored = np.float32([[10, 50], [90, 50], [90, 70], [10, 70]])
+    t = db_targets([keep, ignored], [False, True], (100, 100))
+    d = shrink_distance(keep, SHRINK_RATIO)
+    assert t.prob[20, 50] == 1 and t.prob[int(10 + d) - 2, 50] == 0
+    assert t.prob[60, 50] == 0 and t.prob_mask[60, 50] == 0  # ignored: not taught as background either
+    assert t.prob_mask[90, 50] == 1
+    assert t.thresh[10, 50] == pytest.approx(THRESH_MAX, abs=0.05)  # on the border
+    assert t.thresh[95, 5] == pytest.approx(THRESH_MIN)  # far from any box
+    assert t.thresh_mask[10, 50] == 1 and t.thresh_mask[95, 5] == 0
+
+
+def test_boxes_from_prob_recover_rotated_words_from_their_kernels():
+    truth = [rect(80, 60, 100, 24, 0), rect(200, 150, 120, 30, -30)]
+    t = db_targets(truth, [False, False], (240, 300))
+    found, scores = boxes_from_prob(t.prob)
+    assert len(found) == 2 and min(scores) > 0.9
+    assert len(match(found, truth, 0.7)) == 2  # unclipped back to the word boxes
+
+
+def test_resize_for_detection_and_back_to_original_pixels():
+    image = np.zeros((1000, 3000, 3), np.uint8)
+    resized, scale = resize_for_detection(image, 1280)
+    assert resized.shape[0] % 32 == 0 and resized.shape[1] % 32 == 0 and max(resized.shape) <= 1280
+    quad_on_map = np.float32([[10, 10], [20, 10], [20, 15], [10, 15]])
+    back = to_original([quad_on_map], 2, scale)[0]
+    np.testing.assert_allclose(back[0], [10 * 2 / scale[0], 10 * 2 / scale[1]])
+
+
+def test_detection_scores_match_one_to_one_at_iou_half():
+    truth = [rect(50, 50, 40, 10, 0), rect(150, 50, 40, 10, 0)]
+    predicted = [rect(52, 50, 40, 10, 0), rect(51, 50, 40, 12, 0), rect(300, 300, 10, 10, 0)]
+    assert iou(truth[0], truth[0]) == pytest.approx(1.0)
+    s = score_image(predicted, truth)
+    assert (s.matched, s.predicted, s.ground_truth) == (1, 3, 2)
+    assert s.precision == pytest.approx(1 / 3) and s.recall == pytest.approx(0.5)
+    assert s.hmean == pytest.approx(0.4)

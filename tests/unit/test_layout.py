@@ -1,0 +1,135 @@
+import random
+
+import cv2
+import numpy as np
+
+from ocrforge.pipeline.layout import arrange
+from ocrforge.pipeline.results import Block, Word
+
+PAGE_CENTRE = np.array([400.0, 300.0])
+
+
+def rotate(points: np.ndarray, angle: float, centre: np.ndarray) -> np.ndarray:
+    """Points turned by `angle` degrees around `centre`, clockwise on screen (image y points down)."""
+    a = np.deg2rad(angle)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    return ((points - centre) @ rot.T + centre).astype(np.float32)
+
+
+def word(text: str, x: float, y: float, w: float, h: float, angle: float = 0.0) -> Word:
+    """A Word whose box is the rectangle at top-left (x, y), w by h, turned by `angle` around its centre."""
+    corners = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32)
+    return Word(text, 1.0, rotate(corners, angle, corners.mean(axis=0)))
+
+
+def rotate_page(words: list[Word], angle: float) -> list[Word]:
+    return [Word(w.text, w.confidence, rotate(w.box, angle, PAGE_CENTRE)) for w in words]
+
+
+def line_of(texts: list[str], x: float, y: float, h: float = 20.0) -> list[Word]:
+    """Words set left to right from (x, y): 12 px per character, a 6 px space between words."""
+    words = []
+    for text in texts:
+        words.append(word(text, x, y, 12 * len(text), h))
+        x += 12 * len(text) + 6
+    return words
+
+
+def line_texts(blocks: list[Block]) -> list[str]:
+    return [line.text for block in blocks for line in block.lines]
+
+
+def shuffled(words: list[Word], seed: int = 0) -> list[Word]:
+    words = list(words)
+    random.Random(seed).shuffle(words)
+    return words
+
+
+# A heading across both columns, then two columns of three lines whose rows line up.
+HEADING = "Layout Of Two Columns"
+LEFT = ["left one a", "left two b", "left three c"]
+RIGHT = ["right one d", "right two e", "right three f"]
+
+
+def two_column_page() -> list[Word]:
+    words = []
+    x = 60
+    for text in HEADING.split():  # 36 px type: taller than the body, and wide enough to span the gutter
+        words.append(word(text, x, 40, 26 * len(text), 36))
+        x += 26 * len(text) + 14
+    for row, (left, right) in enumerate(zip(LEFT, RIGHT)):
+        y = 120 + 30 * row
+        words += line_of(left.split(), 60, y) + line_of(right.split(), 450, y)
+    return shuffled(words)
+
+
+def test_one_line_in_shuffled_order_comes_back_left_to_right():
+    texts = ["the", "quick", "brown", "fox", "jumps"]
+    blocks = arrange(shuffled(line_of(texts, 50, 100), seed=3))
+    assert len(blocks) == 1 and len(blocks[0].lines) == 1
+    assert [w.text for w in blocks[0].lines[0].words] == texts
+
+
+def test_two_columns_read_heading_then_left_then_right():
+    blocks = arrange(two_column_page())
+    assert line_texts(blocks) == [HEADING, *LEFT, *RIGHT]
+    assert [b.text for b in blocks] == [HEADING, "\n".join(LEFT), "\n".join(RIGHT)]
+
+
+def test_two_columns_rotated_20_degrees_read_the_same():
+    blocks = arrange(rotate_page(two_column_page(), 20))
+    assert line_texts(blocks) == [HEADING, *LEFT, *RIGHT]
+    assert [b.text for b in blocks] == [HEADING, "\n".join(LEFT), "\n".join(RIGHT)]
+
+
+PARAGRAPH = ["a page turned by", "minus thirty degrees keeps", "its lines and its", "word order intact"]
+
+
+def rotated_paragraph(angle: float) -> list[Word]:
+    words = []
+    for row, text in enumerate(PARAGRAPH):
+        words += line_of(text.split(), 150, 200 + 32 * row)
+    return shuffled(rotate_page(words, angle), seed=1)
+
+
+def test_page_rotated_minus_30_keeps_lines_and_word_order():
+    blocks = arrange(rotated_paragraph(-30))
+    assert line_texts(blocks) == PARAGRAPH
+    assert len(blocks) == 1
+
+
+def test_wide_gap_on_one_baseline_splits_the_line():
+    blocks = arrange([word("right", 400, 100, 60, 20), word("left", 50, 100, 48, 20)])
+    assert line_texts(blocks) == ["left", "right"]
+
+
+def test_words_at_different_angles_do_not_share_a_line():
+    blocks = arrange([word("level", 50, 100, 60, 20), word("tilted", 115, 100, 72, 20, angle=40)])
+    assert sorted(line_texts(blocks)) == ["level", "tilted"]
+
+
+def test_line_boxes_are_clockwise_from_top_left_and_hold_their_words():
+    for words in (two_column_page(), rotate_page(two_column_page(), 20), rotated_paragraph(-30)):
+        for line in [line for block in arrange(words) for line in block.lines]:
+            box = line.box
+            assert box.shape == (4, 2)
+            x, y = box[:, 0], box[:, 1]
+            assert np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y) > 0  # clockwise on screen, y down
+            assert np.argmin(box.sum(axis=1)) == 0  # starts at the top-left corner
+            top = (box[1] - box[0]) / np.linalg.norm(box[1] - box[0])
+            word_top = line.words[0].box[1] - line.words[0].box[0]
+            assert top @ word_top / np.linalg.norm(word_top) > 0.999  # top edge runs along the text
+            for corner in np.concatenate([w.box for w in line.words]):
+                assert cv2.pointPolygonTest(box, (float(corner[0]), float(corner[1])), True) >= -1.0
+
+
+def test_single_word_is_one_block_of_one_line():
+    only = word("alone", 10, 10, 60, 20, angle=12)
+    blocks = arrange([only])
+    assert len(blocks) == 1 and len(blocks[0].lines) == 1
+    assert len(blocks[0].lines[0].words) == 1 and blocks[0].lines[0].words[0] is only
+    assert np.allclose(blocks[0].lines[0].box, only.box, atol=0.5)
+
+
+def test_empty_input_gives_no_blocks():
+    assert arrange([]) == []
