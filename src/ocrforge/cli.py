@@ -1,4 +1,4 @@
-"""The `ocrforge` command: recognize, read, synth, train, eval, export."""
+"""The `ocrforge` command: recognize, read, scan, synth, train, eval, export."""
 
 from __future__ import annotations
 
@@ -91,6 +91,12 @@ def _cmd_read(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from ocrforge.runtime.scan_cli import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ocrforge", description="Read text in images with deep models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
     read.add_argument("--max-side", type=int, default=1280, help="longer side the detector works at (default 1280)")
     read.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
     read.set_defaults(run=_cmd_read)
+
+    scan = sub.add_parser("scan", help="phone photos of pages to a searchable PDF, flat page images or text")
+    scan.add_argument("paths", nargs="*", type=Path, metavar="PHOTO", help="photos of pages, one page each")
+    scan.add_argument("--out", type=Path, help="OUT.pdf: one searchable document, a page per photo; OUT.png: the "
+                      "scanned page (several photos: OUT-1.png, OUT-2.png ...); OUT.txt: the text, pages split by a form feed")
+    scan.add_argument("--format", choices=["json"], help="json: also print one JSON object per photo (page corners, size, text)")
+    scan.add_argument("--binarize", action="store_true", help="black and white pages instead of colour")
+    scan.add_argument("--detector", type=Path, help="ONNX detector (default: the shipped DBNet)")
+    scan.set_defaults(run=_cmd_scan)
 
     synth = sub.add_parser("synth", help="the synthetic text-image engine").add_subparsers(dest="what", required=True)
     words = synth.add_parser("words", help="write rendered samples and labels.tsv to look at")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from ocrforge.detect.boxes import boxes_from_prob
-from ocrforge.detect.geometry import crop_quad, offset_polygon, order_quad, reading_quad, shrink_distance
+from ocrforge.detect.geometry import crop_quad, expand_quad, offset_polygon, order_quad, reading_quad, shrink_distance
 from ocrforge.detect.inputs import resize_for_detection, to_original
 from ocrforge.detect.targets import SHRINK_RATIO, THRESH_MAX, THRESH_MIN, db_targets
 from ocrforge.eval.detection import iou, match, score_image
@@ -87,3 +87,11 @@ def test_detection_scores_match_one_to_one_at_iou_half():
     assert (s.matched, s.predicted, s.ground_truth) == (1, 3, 2)
     assert s.precision == pytest.approx(1 / 3) and s.recall == pytest.approx(0.5)
     assert s.hmean == pytest.approx(0.4)
+
+
+def test_expand_quad_grows_every_side_by_a_share_of_the_height_along_the_text():
+    quad = reading_quad(cv2.boxPoints(((100, 100), (80, 20), 30)))
+    grown = expand_quad(quad, 0.25)
+    assert np.linalg.norm(grown[1] - grown[0]) == pytest.approx(80 + 2 * 5, abs=0.01)
+    assert np.linalg.norm(grown[3] - grown[0]) == pytest.approx(20 + 2 * 5, abs=0.01)
+    np.testing.assert_allclose(grown.mean(axis=0), quad.mean(axis=0), atol=1e-3)

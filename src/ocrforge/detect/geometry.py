@@ -60,3 +60,14 @@ def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
     target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
     matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
     return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def expand_quad(quad: np.ndarray, margin: float) -> np.ndarray:
+    """`quad` (in reading order, see reading_quad) grown on every side by `margin` times its height."""
+    quad = np.asarray(quad, np.float32)
+    along = quad[1] - quad[0]
+    down = quad[3] - quad[0]
+    height = (np.linalg.norm(down) + np.linalg.norm(quad[2] - quad[1])) / 2
+    along = along / max(float(np.linalg.norm(along)), 1e-6) * margin * height
+    down = down / max(float(np.linalg.norm(down)), 1e-6) * margin * height
+    return quad + np.stack([-along - down, along - down, along + down, -along + down])

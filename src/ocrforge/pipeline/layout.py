@@ -16,9 +16,13 @@ from ocrforge.pipeline.results import Block, Line, Word
 MAX_ANGLE_DIFF = 15.0  # degrees: words or lines turned further apart never share a line or a block
 MAX_BASELINE_OFFSET = 0.5  # word heights: centres further off the shared line belong to another line
 MAX_WORD_GAP = 2.0  # word heights along the line: a wider gap is a column gutter, not a space
+# A gap wider than a word height and this many times the line's typical space is a gutter between
+# columns set close together (journals: about one line height), even when under MAX_WORD_GAP.
+GUTTER_FACTOR = 3.0
 MAX_LINE_GAP = 1.5  # line heights of whitespace between two stacked lines of one block
 MIN_LINE_OVERLAP = -0.5  # line heights: stacked lines may overlap across this much (ascenders, descenders)
 MIN_HEIGHT_RATIO = 0.7  # shorter / taller line of one block: a heading's larger type starts its own block
+FRAGMENT_INSIDE = 0.8  # share of a block's rectangle inside a bigger block's for it to be read as part of that block
 MIN_COLUMN_GAP = 0.5  # median line heights: narrower vertical whitespace is skew residue, not a gutter
 
 
@@ -29,15 +33,15 @@ def arrange(words: list[Word]) -> list[Block]:
     """
     if not words:
         return []
-    lines = [_make_line([words[i] for i in group]) for group in _group_words(words)]
+    lines = [_make_line([words[i] for i in part]) for group in _group_words(words) for part in _split_at_gutters(words, group)]
     boxes = np.stack([line.box for line in lines])  # (L, 4, 2)
     dirs = np.stack([_direction(box) for box in boxes])
     heights = np.array([_height(box) for box in boxes])
     lengths = np.linalg.norm(boxes[:, 1] - boxes[:, 0], axis=1)
 
-    chains = _chain_lines(boxes, dirs, heights)
     # Order the blocks in the page's frame, where the dominant lines run horizontally.
     frame = _derotate(boxes, _dominant_angle(dirs, lengths))  # (L, 4, 2)
+    chains = _absorb_fragments(_chain_lines(boxes, dirs, heights), frame)
     corners = [frame[chain].reshape(-1, 2) for chain in chains]
     rects = np.array([[*c.min(axis=0), *c.max(axis=0)] for c in corners])  # (B, 4): x0, y0, x1, y1
     order = _xy_cut(rects, list(range(len(chains))), MIN_COLUMN_GAP * float(np.median(heights)))
@@ -103,6 +107,27 @@ def _group_words(words: list[Word]) -> list[list[int]]:
     return list(groups.values())
 
 
+def _split_at_gutters(words: list[Word], group: list[int]) -> list[list[int]]:
+    """A line's words (indices into `words`) cut where a gap is far wider than its other spaces."""
+    if len(group) < 3:
+        return [group]
+    quads = np.stack([np.asarray(words[i].box, np.float64).reshape(4, 2) for i in group])
+    direction = np.stack([_direction(q) for q in quads]).sum(axis=0)
+    direction /= max(float(np.linalg.norm(direction)), 1e-9)
+    along = quads @ direction  # (N, 4)
+    order = np.argsort(along.mean(axis=1), kind="stable")
+    gaps = along[order[1:]].min(axis=1) - along[order[:-1]].max(axis=1)
+    height = float(np.median([_height(q) for q in quads]))
+    typical = max(float(np.median(gaps)), 0.1 * height)
+    parts, current = [], [group[order[0]]]
+    for gap, k in zip(gaps, order[1:]):
+        if gap > height and gap > GUTTER_FACTOR * typical:
+            parts.append(current)
+            current = []
+        current.append(group[k])
+    return parts + [current]
+
+
 def _make_line(words: list[Word]) -> Line:
     quads = np.stack([np.asarray(w.box, np.float64).reshape(4, 2) for w in words])
     widths = np.linalg.norm(quads[:, 1] - quads[:, 0], axis=1)
@@ -157,6 +182,34 @@ def _chain_lines(boxes: np.ndarray, dirs: np.ndarray, heights: np.ndarray) -> li
             seen.add(chain[-1])
         chains.append(chain)
     return chains
+
+
+def _absorb_fragments(chains: list[list[int]], frame: np.ndarray) -> list[list[int]]:
+    """Blocks lying inside another block's extent (page frame) merged into it, lines re-sorted top to bottom.
+
+    A chain breaks where detection is imperfect (a merged or clipped word changes a line's height or
+    reach); the stray line then sits inside its paragraph's rectangle, where no XY-cut can separate
+    it, and would be read after the whole paragraph instead of in its place.
+    """
+    rects = [np.array([*frame[c].reshape(-1, 2).min(axis=0), *frame[c].reshape(-1, 2).max(axis=0)]) for c in chains]
+    area = [max((r[2] - r[0]) * (r[3] - r[1]), 1e-6) for r in rects]
+    host = list(range(len(chains)))
+    for k in sorted(range(len(chains)), key=lambda k: area[k]):
+        for j in sorted(range(len(chains)), key=lambda j: -area[j]):
+            if j == k or area[j] <= area[k] or host[j] != j:
+                continue
+            overlap = np.maximum(0, np.minimum(rects[k][2:], rects[j][2:]) - np.maximum(rects[k][:2], rects[j][:2]))
+            if overlap.prod() >= FRAGMENT_INSIDE * area[k]:
+                host[k] = j
+                break
+    merged: dict[int, list[int]] = {}
+    for k, chain in enumerate(chains):
+        root = k
+        while host[root] != root:
+            root = host[root]
+        merged.setdefault(root, []).extend(chain)
+    centre_y = frame.mean(axis=1)[:, 1]
+    return [sorted(chain, key=lambda i: (centre_y[i], i)) for chain in merged.values()]
 
 
 def _dominant_angle(dirs: np.ndarray, lengths: np.ndarray) -> float:

@@ -7,12 +7,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ocrforge.detect.boxes import BoxParams
-from ocrforge.detect.geometry import crop_quad, reading_quad
+from ocrforge.detect.geometry import crop_quad, expand_quad, reading_quad
 from ocrforge.io.images import ImageError, ImageSource, load_image
 from ocrforge.pipeline.layout import arrange
 from ocrforge.pipeline.results import Page, Word
 from ocrforge.runtime.detector import DEFAULT_MAX_SIDE, Detector
 from ocrforge.runtime.recognizer import Recognizer
+
+
+# The recognizer learned from crops with some background around the ink, and a detector box cut
+# tight clips descenders: each word is read with this much margin (in box heights) on every side.
+CROP_MARGIN = 0.15
 
 
 class OCR:
@@ -24,16 +29,17 @@ class OCR:
         self.recognizer = Recognizer(recognizer, threads)
 
     def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, decoder: str = "greedy",
-             box_params: BoxParams = BoxParams(), min_confidence: float = 0.0) -> Page:
+             box_params: BoxParams = BoxParams(), min_confidence: float = 0.0, crop_margin: float = CROP_MARGIN) -> Page:
         """Every word of one image (path, bytes, numpy array or PIL image) with its box and confidence.
 
         `max_side`: the longer side the detector works at (boxes always come back in original pixels);
-        `min_confidence`: words the recognizer is less sure of are dropped. Raises ImageError for bad input.
+        `min_confidence`: words the recognizer is less sure of are dropped; `crop_margin`: how much
+        around each box (in box heights) the recognizer sees. Raises ImageError for bad input.
         """
         pixels = load_image(image)
         path = str(image) if isinstance(image, (str, Path)) else None
         detections = self.detector.detect(pixels, max_side, box_params)
-        crops = [self.recognizer.prepare(crop_quad(pixels, d.quad)) for d in detections]
+        crops = [self.recognizer.prepare(crop_quad(pixels, expand_quad(reading_quad(d.quad), crop_margin))) for d in detections]
         decoded = self.recognizer.recognize_prepared(crops, decoder) if crops else []
         words = [
             # Boxes start at the text's own top-left corner, so even steep words keep their reading direction.

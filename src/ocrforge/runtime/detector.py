@@ -13,6 +13,11 @@ from ocrforge.runtime.recognizer import cpu_session, shipped_model
 
 DEFAULT_DETECTOR = "dbnet.onnx"
 DEFAULT_MAX_SIDE = 1280  # longer side the detector works at; bigger images are scaled down, boxes scaled back
+# Training crops showed words 7-70 px high (median ~22): words under SMALL_TEXT_PX at the working size
+# are detected again with the image scaled to put them near TARGET_TEXT_PX, within MAX_PIXELS.
+SMALL_TEXT_PX = 14
+TARGET_TEXT_PX = 22
+MAX_PIXELS = 6_000_000
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,20 @@ class Detector:
         return self.session.run(["prob"], {"images": batch})[0][0, 0], scale
 
     def detect(self, image: np.ndarray, max_side: int = DEFAULT_MAX_SIDE, params: BoxParams = BoxParams()) -> list[Detection]:
-        prob, scale = self.probability_map(image, max_side)
-        quads, scores = boxes_from_prob(prob, params)
+        """Word boxes in `image` pixels. Text that comes out smaller than the detector learned from at
+        `max_side` (fine print on a big scan) is looked at again at a larger scale, up to MAX_PIXELS."""
+        quads, scores, scale = self._boxes(image, max_side, params)
+        typical = float(np.median([min(np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[3] - q[0])) for q in quads])) if quads else 0.0
+        typical *= self.output_stride  # map pixels -> detector input pixels
         h, w = image.shape[:2]
+        if 0 < typical < SMALL_TEXT_PX and max(h, w) * min(1.0, max_side / max(h, w)) < max(h, w):
+            larger = min(max(h, w), int(max(h, w) * scale[0] * TARGET_TEXT_PX / typical), int(max(h, w) * np.sqrt(MAX_PIXELS / (h * w))))
+            if larger > max_side:
+                quads, scores, scale = self._boxes(image, larger, params)
         return [Detection(np.clip(q, 0, [w - 1, h - 1]).astype(np.float32), s)
                 for q, s in zip(to_original(quads, self.output_stride, scale), scores)]
+
+    def _boxes(self, image: np.ndarray, max_side: int, params: BoxParams) -> tuple[list[np.ndarray], list[float], tuple[float, float]]:
+        prob, scale = self.probability_map(image, max_side)
+        quads, scores = boxes_from_prob(prob, params)
+        return quads, scores, scale

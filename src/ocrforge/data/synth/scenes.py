@@ -29,6 +29,7 @@ class TextImage:
     image: np.ndarray  # (H, W, 3) uint8 RGB
     quads: list[np.ndarray]  # one (4, 2) float32 box per word, clockwise from top-left, image pixels
     texts: list[str]
+    page: np.ndarray | None = None  # photos of pages: the sheet's corners (4, 2), clockwise from top-left
 
 
 def _word_box(font: ImageFont.FreeTypeFont, x: float, y: float, word: str) -> np.ndarray:
@@ -225,7 +226,7 @@ def photo(rng: Rng, faces: tuple[FontFace, ...], width: int = 960, height: int =
     image = table * (1 - coverage) + warped * coverage
     quads = [_transform(q, matrix) for q in sheet.quads]
     image = degrade(image, rng, rng.uniform(0.2, 0.7), _text_height(quads))
-    return TextImage(np.clip(image, 0, 255).astype(np.uint8), quads, sheet.texts)
+    return TextImage(np.clip(image, 0, 255).astype(np.uint8), quads, sheet.texts, dst)
 
 
 def detection_sample(seed: int, index: int, fonts: str = "train", kind: str | None = None) -> TextImage:

@@ -1,0 +1,129 @@
+"""`ocrforge read` and `ocrforge.OCR` end to end with the shipped models, on images the tests render."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import ocrforge
+from ocrforge.data.synth.fonts import load_faces
+from ocrforge.data.synth.scenes import scene
+from ocrforge.eval.detection import DetectionScore, iou, score_image
+from ocrforge.io.images import ImageError
+
+SEED = 77  # never a training seed (those are >= 100)
+# Issue #3's bar on scenes with words rotated up to ±30°: the shipped detector finds >= 90% of words.
+MIN_SCENE_RECALL = 0.90
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ocrforge", "read", *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def ocr() -> ocrforge.OCR:
+    return ocrforge.OCR()
+
+
+@pytest.fixture(scope="module")
+def scenes():
+    faces = load_faces("holdout")  # faces the detector never saw
+    return [scene(np.random.default_rng([SEED, i]), faces, max_angle=30.0) for i in range(10)]
+
+
+def _sign(words: list[str], size: tuple[int, int] = (640, 200)) -> np.ndarray:
+    """Big dark words on a light ground, for tests about geometry rather than hard reading."""
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("RGB", size, (235, 235, 230))
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 56)
+    ImageDraw.Draw(image).text((30, 60), " ".join(words), font=font, fill=(20, 20, 20))
+    return np.asarray(image)
+
+
+def test_shipped_detector_finds_the_words_of_rendered_scenes(ocr, scenes):
+    total = DetectionScore()
+    for item in scenes:
+        found = [d.quad for d in ocr.detector.detect(item.image)]
+        total.add(score_image(found, item.quads))
+    assert total.recall >= MIN_SCENE_RECALL, f"recall {total.recall:.3f}, precision {total.precision:.3f}"
+    assert total.precision >= 0.8, f"precision {total.precision:.3f}"
+
+
+def test_read_returns_words_lines_and_text_in_original_pixels(ocr):
+    image = _sign(["OPEN", "DAILY"])
+    page = ocr.read(image)
+    assert page.text.split() == ["OPEN", "DAILY"]
+    assert len(page.lines) == 1 and page.lines[0].text == "OPEN DAILY"
+    for word in page.words:
+        assert word.box.shape == (4, 2) and 0 < word.confidence <= 1
+        assert word.box[:, 0].min() >= 0 and word.box[:, 0].max() < 640
+
+    huge = np.asarray(Image.fromarray(image).resize((640 * 8, 200 * 8)))  # scaled down for detection, boxes back up
+    big = ocr.read(huge)
+    assert big.text.split() == ["OPEN", "DAILY"]
+    assert iou(big.words[0].box / 8, page.words[0].box) > 0.7  # the same place, in each image's own pixels
+
+
+def test_exif_orientation_is_applied_before_reading(ocr, tmp_path):
+    upright = Image.fromarray(_sign(["EXIT"], (400, 200)))
+    stored = upright.transpose(Image.Transpose.ROTATE_90)  # the sensor's pixels ...
+    exif = Image.Exif()
+    exif[0x0112] = 6  # ... and the tag that tells viewers to turn them 90° clockwise
+    stored.save(tmp_path / "photo.jpg", exif=exif, quality=95)
+    page = ocr.read(tmp_path / "photo.jpg")
+    assert page.text == "EXIT" and (page.width, page.height) == (400, 200)
+
+
+def test_tiny_and_blank_images_read_as_empty(ocr):
+    assert ocr.read(np.zeros((3, 3, 3), np.uint8)).text == ""
+    assert ocr.read(np.full((480, 640, 3), 200, np.uint8)).words == []
+
+
+def test_cli_formats_visualize_and_bad_inputs(tmp_path):
+    good = tmp_path / "sign.png"
+    Image.fromarray(_sign(["PARKING", "ONLY"])).save(good)
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(good.read_bytes()[:200])
+    missing = tmp_path / "missing.png"
+
+    text = _cli(str(good), str(broken), str(missing), "--visualize", str(tmp_path / "vis"))
+    assert text.returncode == 1
+    assert "PARKING ONLY" in text.stdout
+    assert str(broken) in text.stderr and str(missing) in text.stderr
+    assert (tmp_path / "vis" / "sign.png").exists()
+
+    as_json = _cli(str(good), "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr
+    record = json.loads(as_json.stdout)
+    assert set(record) >= {"path", "width", "height", "text", "lines"}
+    word = record["lines"][0]["words"][0]
+    assert set(word) == {"text", "confidence", "box"} and len(word["box"]) == 4
+
+    hocr = _cli(str(good), "--format", "hocr")
+    assert hocr.returncode == 0, hocr.stderr
+    root = ET.fromstring(hocr.stdout.encode())
+    words = [el.text for el in root.iter() if el.get("class") == "ocrx_word"]
+    assert words == ["PARKING", "ONLY"]
+
+    assert _cli().returncode == 2  # no input at all is a usage error
+
+
+def test_read_many_skips_bad_inputs_and_threads_share_one_instance(ocr, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    signs = [_sign(["NORTH"]), _sign(["SOUTH", "GATE"])]
+    (tmp_path / "bad.png").write_bytes(b"not an image")
+    pages = ocr.read_many([signs[0], tmp_path / "bad.png", signs[1]], errors="skip")
+    assert pages[1] is None and [p.text for p in (pages[0], pages[2])] == ["NORTH", "SOUTH GATE"]
+    with pytest.raises(ImageError, match="bad.png"):
+        ocr.read_many([tmp_path / "bad.png"])
+    with ThreadPoolExecutor(4) as pool:
+        texts = list(pool.map(lambda image: ocr.read(image).text, signs * 4))
+    assert texts == ["NORTH", "SOUTH GATE"] * 4
