@@ -133,3 +133,15 @@ def test_single_word_is_one_block_of_one_line():
 
 def test_empty_input_gives_no_blocks():
     assert arrange([]) == []
+
+
+def test_a_line_split_off_inside_its_paragraph_is_read_in_its_place():
+    # The second line came out of detection in two pieces with a wide gap: the right-hand piece cannot
+    # be chained (its neighbours above and below are taken by the left piece), but it lies inside the
+    # paragraph, so it is read there and not after the whole paragraph.
+    long_line = ["alpha", "bravo", "charlie", "delta", "echo"]
+    words = (line_of(long_line, 0, 0) + line_of(["five", "six"], 0, 30) + line_of(["seven"], 250, 30)
+             + line_of(long_line, 0, 60) + line_of(long_line, 0, 90))
+    blocks = arrange(words)
+    assert len(blocks) == 1
+    assert line_texts(blocks) == [" ".join(long_line), "five six", "seven", " ".join(long_line), " ".join(long_line)]

@@ -16,9 +16,6 @@ from ocrforge.pipeline.results import Block, Line, Word
 MAX_ANGLE_DIFF = 15.0  # degrees: words or lines turned further apart never share a line or a block
 MAX_BASELINE_OFFSET = 0.5  # word heights: centres further off the shared line belong to another line
 MAX_WORD_GAP = 2.0  # word heights along the line: a wider gap is a column gutter, not a space
-# A gap wider than a word height and this many times the line's typical space is a gutter between
-# columns set close together (journals: about one line height), even when under MAX_WORD_GAP.
-GUTTER_FACTOR = 3.0
 MAX_LINE_GAP = 1.5  # line heights of whitespace between two stacked lines of one block
 MIN_LINE_OVERLAP = -0.5  # line heights: stacked lines may overlap across this much (ascenders, descenders)
 MIN_HEIGHT_RATIO = 0.7  # shorter / taller line of one block: a heading's larger type starts its own block
@@ -33,7 +30,7 @@ def arrange(words: list[Word]) -> list[Block]:
     """
     if not words:
         return []
-    lines = [_make_line([words[i] for i in part]) for group in _group_words(words) for part in _split_at_gutters(words, group)]
+    lines = [_make_line([words[i] for i in group]) for group in _group_words(words)]
     boxes = np.stack([line.box for line in lines])  # (L, 4, 2)
     dirs = np.stack([_direction(box) for box in boxes])
     heights = np.array([_height(box) for box in boxes])
@@ -105,27 +102,6 @@ def _group_words(words: list[Word]) -> list[list[int]]:
     for i in range(len(words)):
         groups.setdefault(_find(parent, i), []).append(i)
     return list(groups.values())
-
-
-def _split_at_gutters(words: list[Word], group: list[int]) -> list[list[int]]:
-    """A line's words (indices into `words`) cut where a gap is far wider than its other spaces."""
-    if len(group) < 3:
-        return [group]
-    quads = np.stack([np.asarray(words[i].box, np.float64).reshape(4, 2) for i in group])
-    direction = np.stack([_direction(q) for q in quads]).sum(axis=0)
-    direction /= max(float(np.linalg.norm(direction)), 1e-9)
-    along = quads @ direction  # (N, 4)
-    order = np.argsort(along.mean(axis=1), kind="stable")
-    gaps = along[order[1:]].min(axis=1) - along[order[:-1]].max(axis=1)
-    height = float(np.median([_height(q) for q in quads]))
-    typical = max(float(np.median(gaps)), 0.1 * height)
-    parts, current = [], [group[order[0]]]
-    for gap, k in zip(gaps, order[1:]):
-        if gap > height and gap > GUTTER_FACTOR * typical:
-            parts.append(current)
-            current = []
-        current.append(group[k])
-    return parts + [current]
 
 
 def _make_line(words: list[Word]) -> Line:
