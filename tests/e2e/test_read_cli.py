@@ -7,13 +7,14 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
 import ocrforge
 from ocrforge.data.synth.fonts import load_faces
-from ocrforge.data.synth.scenes import scene
+from ocrforge.data.synth.scenes import detection_sample, scene
 from ocrforge.eval.detection import DetectionScore, iou, score_image
 from ocrforge.io.images import ImageError
 
@@ -127,3 +128,14 @@ def test_read_many_skips_bad_inputs_and_threads_share_one_instance(ocr, tmp_path
     with ThreadPoolExecutor(4) as pool:
         texts = list(pool.map(lambda image: ocr.read(image).text, signs * 4))
     assert texts == ["NORTH", "SOUTH GATE"] * 4
+
+
+def test_fine_print_on_a_big_image_is_looked_at_again_larger(ocr):
+    # A 12-megapixel photo of a page: its ~30 px print would be ~10 px at the default working size.
+    page = detection_sample(SEED, 0, fonts="holdout", kind="page")
+    scale = 2.8
+    sheet = cv2.resize(page.image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    photo = np.full((3000, 4000, 3), 235, np.uint8)
+    photo[:sheet.shape[0], :sheet.shape[1]] = sheet
+    found = [d.quad for d in ocr.detector.detect(photo)]
+    assert score_image(found, [q * scale for q in page.quads]).recall >= 0.8

@@ -3,7 +3,7 @@ arrange them into lines and blocks in reading order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ocrforge.detect.boxes import BoxParams
@@ -55,7 +55,7 @@ class OCR:
         (`read_each` also says why)."""
         return [page for page, _ in self.read_each(images, errors=errors, **options)]
 
-    def read_each(self, images: Iterable[ImageSource], *, errors: str = "raise", **options) -> Iterable[tuple[Page | None, str | None]]:
+    def read_each(self, images: Iterable[ImageSource], *, errors: str = "raise", **options) -> Iterator[tuple[Page | None, str | None]]:
         """(page, None) per readable image and, with errors="skip", (None, message naming the input) per bad one."""
         if errors not in ("raise", "skip"):
             raise ValueError(f"errors must be 'raise' or 'skip', not {errors!r}")

@@ -47,13 +47,15 @@ class Detector:
         """Word boxes in `image` pixels. Text that comes out smaller than the detector learned from at
         `max_side` (fine print on a big scan) is looked at again at a larger scale, up to MAX_PIXELS."""
         quads, scores, scale = self._boxes(image, max_side, params)
-        typical = float(np.median([min(np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[3] - q[0])) for q in quads])) if quads else 0.0
-        typical *= self.output_stride  # map pixels -> detector input pixels
         h, w = image.shape[:2]
-        if 0 < typical < SMALL_TEXT_PX and max(h, w) * min(1.0, max_side / max(h, w)) < max(h, w):
-            larger = min(max(h, w), int(max(h, w) * scale[0] * TARGET_TEXT_PX / typical), int(max(h, w) * np.sqrt(MAX_PIXELS / (h * w))))
-            if larger > max_side:
-                quads, scores, scale = self._boxes(image, larger, params)
+        if quads and max(h, w) > max_side:  # scaled down: small print may have become too small to see well
+            heights = [min(np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[3] - q[0])) for q in quads]
+            typical = float(np.median(heights)) * self.output_stride  # in detector-input pixels
+            if typical < SMALL_TEXT_PX:
+                side = max(h, w) * scale[0] * TARGET_TEXT_PX / typical
+                larger = int(min(side, max(h, w), max(h, w) * np.sqrt(MAX_PIXELS / (h * w))))
+                if larger > max_side:
+                    quads, scores, scale = self._boxes(image, larger, params)
         return [Detection(np.clip(q, 0, [w - 1, h - 1]).astype(np.float32), s)
                 for q, s in zip(to_original(quads, self.output_stride, scale), scores)]
 
