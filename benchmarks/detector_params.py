@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from ocrforge.detect.boxes import BoxParams, boxes_from_prob
 from ocrforge.detect.inputs import to_original
-from ocrforge.eval.detection import DetectionScore, score_image
+from ocrforge.eval.detection import MatchScore, score_image
 from ocrforge.runtime.detector import DEFAULT_MAX_SIDE, Detector
 from ocrforge.train.detector import validation_images
 
@@ -34,10 +34,10 @@ def main() -> None:
     rows = []
     for values in itertools.product(*GRID.values()):
         params = BoxParams(**dict(zip(GRID, values)))
-        scores: dict[str, DetectionScore] = {}
+        scores: dict[str, MatchScore] = {}
         for kind, item, prob, scale in maps:
             quads, _ = boxes_from_prob(prob, params)
-            scores.setdefault(kind, DetectionScore()).add(score_image(to_original(quads, detector.output_stride, scale), item.quads))
+            scores.setdefault(kind, MatchScore()).add(score_image(to_original(quads, detector.output_stride, scale), item.quads))
         mean = sum(s.hmean for s in scores.values()) / len(scores)
         rows.append((mean, values, {k: round(s.hmean, 3) for k, s in scores.items()}))
     print(" | ".join(GRID) + " | mean H-mean | per kind")

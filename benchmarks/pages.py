@@ -208,10 +208,10 @@ def same_phrase(predicted: str, truth: str) -> bool:
 
 def score_set(name: str, truths: list[Truth], pages: list[dict]) -> dict:
     """The set's metrics, summed over its images; None where the set has nothing to score it against."""
-    from ocrforge.eval.detection import DetectionScore, score_image
-    from ocrforge.eval.pages import BagOfWordsScore, PageTextScore, bag_of_words, page_text_score, spotting_score
+    from ocrforge.eval.detection import MatchScore, score_image
+    from ocrforge.eval.pages import PageTextScore, bag_of_words, page_text_score, spotting_score
 
-    text, detection, spotting, bow = PageTextScore(), DetectionScore(), DetectionScore(), BagOfWordsScore()
+    text, detection, spotting, bow = PageTextScore(), MatchScore(), MatchScore(), MatchScore()
     same = same_phrase if name in PHRASE_SETS else operator.eq
     for truth, page in zip(truths, pages):
         quads = [np.float32(w["box"]) for w in page["words"]]
@@ -234,7 +234,7 @@ def score_set(name: str, truths: list[Truth], pages: list[dict]) -> dict:
         "spot_precision": spotting.precision if has_boxes else None,
         "spot_recall": spotting.recall if has_boxes else None,
         "spot_hmean": spotting.hmean if has_boxes else None,
-        "bow_precision": bow.precision, "bow_recall": bow.recall, "bow_f1": bow.f1,
+        "bow_precision": bow.precision, "bow_recall": bow.recall, "bow_f1": bow.hmean,
     }
 
 

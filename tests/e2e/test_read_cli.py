@@ -15,7 +15,7 @@ from PIL import Image
 import ocrforge
 from ocrforge.data.synth.fonts import load_faces
 from ocrforge.data.synth.scenes import detection_sample, scene
-from ocrforge.eval.detection import DetectionScore, iou, score_image
+from ocrforge.eval.detection import MatchScore, iou, score_image
 from ocrforge.io.images import ImageError
 
 SEED = 77  # never a training seed (those are >= 100)
@@ -49,7 +49,7 @@ def _sign(words: list[str], size: tuple[int, int] = (640, 200)) -> np.ndarray:
 
 
 def test_shipped_detector_finds_the_words_of_rendered_scenes(ocr, scenes):
-    total = DetectionScore()
+    total = MatchScore()
     for item in scenes:
         found = [d.quad for d in ocr.detector.detect(item.image)]
         total.add(score_image(found, item.quads))

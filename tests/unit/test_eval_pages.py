@@ -30,9 +30,9 @@ def test_scores_add_up_over_pages():
 
 def test_bag_of_words_counts_repeats_as_a_multiset():
     s = bag_of_words("the cat the the hat".split(), "the the cat sat".split())
-    assert (s.matched, s.predicted, s.reference) == (3, 5, 4)  # the x2, cat
-    assert abs(s.f1 - 6 / 9) < 1e-9 and s.precision == 0.6 and s.recall == 0.75
-    assert bag_of_words([], []).f1 == 0.0
+    assert (s.matched, s.predicted, s.ground_truth) == (3, 5, 4)  # the x2, cat
+    assert abs(s.hmean - 6 / 9) < 1e-9 and s.precision == 0.6 and s.recall == 0.75
+    assert bag_of_words([], []).hmean == 0.0
 
 
 def test_spotting_needs_both_the_box_and_the_text():

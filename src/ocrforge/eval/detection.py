@@ -9,7 +9,10 @@ from shapely.geometry import Polygon
 
 
 @dataclass
-class DetectionScore:
+class MatchScore:
+    """Counts of predictions matched to the truth, one to one: boxes (detection, word spotting) or
+    words (bag of words). Sums over images with `add`; H-mean is the F1 of precision and recall."""
+
     matched: int = 0
     predicted: int = 0
     ground_truth: int = 0
@@ -27,7 +30,7 @@ class DetectionScore:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def add(self, other: "DetectionScore") -> None:
+    def add(self, other: "MatchScore") -> None:
         self.matched += other.matched
         self.predicted += other.predicted
         self.ground_truth += other.ground_truth
@@ -66,5 +69,5 @@ def match(predicted: list[np.ndarray], truth: list[np.ndarray], threshold: float
     return matches
 
 
-def score_image(predicted: list[np.ndarray], truth: list[np.ndarray], threshold: float = 0.5) -> DetectionScore:
-    return DetectionScore(len(match(predicted, truth, threshold)), len(predicted), len(truth))
+def score_image(predicted: list[np.ndarray], truth: list[np.ndarray], threshold: float = 0.5) -> MatchScore:
+    return MatchScore(len(match(predicted, truth, threshold)), len(predicted), len(truth))

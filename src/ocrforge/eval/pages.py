@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from ocrforge.eval.detection import DetectionScore, match
+from ocrforge.eval.detection import MatchScore, match
 
 
 def normalise_whitespace(text: str) -> str:
@@ -52,39 +52,15 @@ def page_text_score(predicted: str, reference: str) -> PageTextScore:
     return PageTextScore(Levenshtein.distance(p, r), len(r), Levenshtein.distance(p.split(), r.split()), len(r.split()))
 
 
-@dataclass
-class BagOfWordsScore:
-    matched: int = 0  # size of the multiset intersection
-    predicted: int = 0
-    reference: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.reference if self.reference else 0.0
-
-    @property
-    def f1(self) -> float:
-        return 2 * self.matched / (self.predicted + self.reference) if self.predicted + self.reference else 0.0
-
-    def add(self, other: "BagOfWordsScore") -> None:
-        self.matched += other.matched
-        self.predicted += other.predicted
-        self.reference += other.reference
-
-
-def bag_of_words(predicted: Iterable[str], reference: Iterable[str]) -> BagOfWordsScore:
+def bag_of_words(predicted: Iterable[str], reference: Iterable[str]) -> MatchScore:
     """Tokens compared as multisets, order ignored: a word read twice counts once unless it is there twice."""
     p, r = Counter(predicted), Counter(reference)
-    return BagOfWordsScore(sum((p & r).values()), sum(p.values()), sum(r.values()))
+    return MatchScore(sum((p & r).values()), sum(p.values()), sum(r.values()))
 
 
 def spotting_score(predicted: list[np.ndarray], predicted_texts: list[str], truth: list[np.ndarray],
                    truth_texts: list[str], same: Callable[[str, str], bool] = operator.eq,
-                   threshold: float = 0.5) -> DetectionScore:
+                   threshold: float = 0.5) -> MatchScore:
     """End-to-end word spotting: a box pair matched at IoU >= threshold counts only when `same(pred, truth)`."""
     hits = sum(same(predicted_texts[i], truth_texts[j]) for i, j in match(predicted, truth, threshold))
-    return DetectionScore(hits, len(predicted), len(truth))
+    return MatchScore(hits, len(predicted), len(truth))

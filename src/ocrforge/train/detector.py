@@ -4,18 +4,16 @@ H-mean at IoU 0.5 on whole held-out images (fonts never trained on)."""
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
 from ocrforge.data.synth.scenes import TextImage, detection_sample
 from ocrforge.detect.boxes import boxes_from_prob
 from ocrforge.detect.inputs import resize_for_detection, to_original
-from ocrforge.eval.detection import DetectionScore, score_image
+from ocrforge.eval.detection import MatchScore, score_image
 from ocrforge.models.registry import create
 from ocrforge.train.detection_batches import detection_batches
 from ocrforge.train.session import TrainingSession
@@ -65,7 +63,7 @@ def _validate(model: torch.nn.Module, val: dict[str, list[TextImage]]) -> dict[s
     model.eval()
     metrics = {}
     for kind, items in val.items():
-        total = DetectionScore()
+        total = MatchScore()
         for item in items:
             total.add(score_image(detect_quads(model, item.image), item.quads))
         metrics[f"{kind}_hmean"] = round(total.hmean, 4)
@@ -85,24 +83,9 @@ def train_detector(cfg: DetectorConfig) -> dict:
     session.record_entry["source"] = f"{n_shards} detection shards in {cfg.shards}"
     session.log(f"{cfg.arch}: {sum(p.numel() for p in model.parameters()):,} parameters, config {json.dumps(config)}")
     val = validation_images(cfg.val_images)
-    batches = detection_batches(cfg.shards, cfg.crop_size, model.output_stride, cfg.batch_size, cfg.seed + state.step, cfg.loader_workers)
-
-    progress = tqdm(total=cfg.steps, initial=state.step, desc="train detector", unit="step", mininterval=5, dynamic_ncols=True)
-    started, seen, running = time.time(), 0, None
-    while state.step < cfg.steps:
-        model.train()
-        batch = next(batches)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-            loss = model(batch["images"], batch)["loss"]
-        session.optimise(loss)
-        seen += batch["images"].shape[0]
-        running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
-        progress.update(1)
-        progress.set_postfix(loss=f"{running:.3f}", lr=f"{session.lr:.2e}")
-        if state.step % cfg.val_every == 0 or state.step == cfg.steps:
-            metrics = {"step": state.step, "loss": round(running, 4), "crops_per_s": round(seen / (time.time() - started), 1),
-                       **_validate(model, val)}
-            session.checkpoint(metrics, float(np.mean([v for k, v in metrics.items() if k.endswith("_hmean")])))
-            started, seen = time.time(), 0
-    progress.close()
-    return state.history[-1] if state.history else {}
+    batches = ((batch["images"], batch) for batch in detection_batches(
+        cfg.shards, cfg.crop_size, model.output_stride, cfg.batch_size, cfg.seed + state.step, cfg.loader_workers))
+    return session.run(
+        batches, val_every=cfg.val_every, bf16=cfg.bf16, desc="train detector", validate=lambda: _validate(model, val),
+        select=lambda m: float(np.mean([v for k, v in m.items() if k.endswith("_hmean")])),
+    )

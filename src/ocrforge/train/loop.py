@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
 from ocrforge.data.synth.recipe import SynthRecipe, sample
 from ocrforge.eval.metrics import score
@@ -110,25 +108,10 @@ def train(cfg: TrainConfig) -> dict:
     session.record_entry["source"] = source
     session.log(f"{cfg.arch}: {sum(p.numel() for p in model.parameters()):,} parameters, {source}, config {json.dumps(config)}")
     val = validation_data(cfg.val_size)
-    batches = bucketed_batches(chunks, charset, cfg.batch_size, rng)
-
-    progress = tqdm(total=cfg.steps, initial=state.step, desc="train", unit="step", mininterval=5, dynamic_ncols=True)
-    started, seen, running = time.time(), 0, None
-    while state.step < cfg.steps:
-        model.train()
-        images, targets = _to_torch(next(batches))
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-            loss = model(images, targets)["loss"]
-        session.optimise(loss)
-        seen += images.shape[0]
-        running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
-        progress.update(1)
-        progress.set_postfix(loss=f"{running:.3f}", lr=f"{session.lr:.2e}")
-        if state.step % cfg.val_every == 0 or state.step == cfg.steps:
-            metrics = {"step": state.step, "loss": round(running, 4), "crops_per_s": round(seen / (time.time() - started), 1),
-                       **_validate(model, val, charset)}
-            # Checkpoint selection weighs the three validation sets equally.
-            session.checkpoint(metrics, (metrics["mixed_acc"] + metrics["holdout_clean_acc"] + metrics["holdout_degraded_acc"]) / 3)
-            started, seen = time.time(), 0
-    progress.close()
-    return state.history[-1] if state.history else {}
+    batches = (_to_torch(batch) for batch in bucketed_batches(chunks, charset, cfg.batch_size, rng))
+    # Checkpoint selection weighs the three validation sets equally.
+    return session.run(
+        batches, val_every=cfg.val_every, bf16=cfg.bf16, desc="train",
+        validate=lambda: _validate(model, val, charset),
+        select=lambda m: (m["mixed_acc"] + m["holdout_clean_acc"] + m["holdout_degraded_acc"]) / 3,
+    )

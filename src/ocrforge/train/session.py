@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
+from tqdm import tqdm
 
 
 @dataclass
@@ -34,7 +36,7 @@ class TrainingSession:
     def __init__(self, out: Path, arch: str, model: torch.nn.Module, *, lr: float, weight_decay: float, warmup: int,
                  steps: int, resume: bool, init_from: Path | None, config: dict[str, str]) -> None:
         out.mkdir(parents=True, exist_ok=True)
-        self.out, self.arch, self.model = out, arch, model
+        self.out, self.arch, self.model, self.steps = out, arch, model, steps
         self.log_file = (out / "train.log").open("a")
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: cosine_factor(s, warmup, steps))
@@ -93,3 +95,28 @@ class TrainingSession:
             self.state.best_score = selection
             self.save(self.out / "best.pt")
         self.save(self.out / "last.pt")
+
+    def run(self, batches: Iterator[tuple[torch.Tensor, dict]], *, val_every: int, bf16: bool,
+            validate: Callable[[], dict[str, float]], select: Callable[[dict], float], desc: str) -> dict:
+        """Optimise on (images, targets) batches until the session's last step, with a validation every
+        `val_every` steps and at the end (`select` scores it for best.pt); returns the last validation."""
+        state = self.state
+        progress = tqdm(total=self.steps, initial=state.step, desc=desc, unit="step", mininterval=5, dynamic_ncols=True)
+        started, seen, running = time.time(), 0, None
+        while state.step < self.steps:
+            self.model.train()
+            images, targets = next(batches)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                loss = self.model(images, targets)["loss"]
+            self.optimise(loss)
+            seen += images.shape[0]
+            running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
+            progress.update(1)
+            progress.set_postfix(loss=f"{running:.3f}", lr=f"{self.lr:.2e}")
+            if state.step % val_every == 0 or state.step == self.steps:
+                metrics = {"step": state.step, "loss": round(running, 4),
+                           "crops_per_s": round(seen / (time.time() - started), 1), **validate()}
+                self.checkpoint(metrics, select(metrics))
+                started, seen = time.time(), 0
+        progress.close()
+        return state.history[-1] if state.history else {}
