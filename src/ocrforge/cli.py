@@ -1,10 +1,12 @@
-"""The `ocrforge` command: recognize, read, scan, synth, train, eval, export."""
+"""The `ocrforge` command: recognize, read, scan, index, search, tags, synth, train, eval, export."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+
+from ocrforge.index.cli import add_parsers as add_index_parsers
 
 
 def _cmd_synth_words(args: argparse.Namespace) -> int:
@@ -130,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--binarize", action="store_true", help="black and white pages instead of colour")
     scan.add_argument("--detector", type=Path, help="ONNX detector (default: the shipped DBNet)")
     scan.set_defaults(run=_cmd_scan)
+    add_index_parsers(sub)
 
     synth = sub.add_parser("synth", help="the synthetic text-image engine").add_subparsers(dest="what", required=True)
     words = synth.add_parser("words", help="write rendered samples and labels.tsv to look at")

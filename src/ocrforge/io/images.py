@@ -6,6 +6,7 @@ import io
 import os
 import warnings
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Union
 
 import numpy as np
@@ -69,40 +70,75 @@ def _from_array(array: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(array)
 
 
-def load_image(source: ImageSource) -> np.ndarray:
-    """(H, W, 3) uint8 RGB, upright by its EXIF orientation; raises ImageError naming the input."""
-    name = describe(source)
-    if isinstance(source, np.ndarray):
-        array = _from_array(source)
-    else:
-        try:
-            if isinstance(source, Image.Image):
-                image = source
-            elif isinstance(source, (bytes, bytearray)):
-                image = Image.open(io.BytesIO(bytes(source)))
-            elif isinstance(source, (str, os.PathLike)):
-                path = Path(source)
-                if not path.exists():
-                    raise ImageError(f"{name}: no such file")
-                if path.is_dir():
-                    raise ImageError(f"{name}: is a folder, not an image")
-                image = Image.open(path)
-            else:
-                raise ImageError(f"{name}: not an image source (give a path, bytes, a PIL image or a numpy array)")
-            if image.width * image.height > MAX_PIXELS:
-                raise ImageError(f"{name}: {image.width}x{image.height} is larger than {MAX_PIXELS:,} pixels")
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                image.seek(0)  # animated GIF, multi-page TIFF: the first frame
-                image.load()
-                image = ImageOps.exif_transpose(image) or image
-            array = _to_rgb(image)
-        except ImageError:
-            raise
-        except UnidentifiedImageError:
-            raise ImageError(f"{name}: not an image (unrecognised format)") from None
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
-            raise ImageError(f"{name}: unreadable image ({err})") from None
+def _open(source: ImageSource, name: str) -> Image.Image:
+    if isinstance(source, Image.Image):
+        return source
+    if isinstance(source, (bytes, bytearray)):
+        return Image.open(io.BytesIO(bytes(source)))
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.exists():
+            raise ImageError(f"{name}: no such file")
+        if path.is_dir():
+            raise ImageError(f"{name}: is a folder, not an image")
+        return Image.open(path)
+    raise ImageError(f"{name}: not an image source (give a path, bytes, a PIL image or a numpy array)")
+
+
+def _decode_frame(image: Image.Image, frame: int, name: str) -> np.ndarray:
+    """Frame `frame` of an opened image as RGB, upright by its EXIF orientation."""
+    if image.width * image.height > MAX_PIXELS:
+        raise ImageError(f"{name}: {image.width}x{image.height} is larger than {MAX_PIXELS:,} pixels")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image.seek(frame)
+        image.load()
+        upright = ImageOps.exif_transpose(image) or image
+    array = _to_rgb(upright)
     if array.shape[0] == 0 or array.shape[1] == 0:
         raise ImageError(f"{name}: empty image ({array.shape[1]}x{array.shape[0]})")
     return array
+
+
+# What Pillow raises for broken, truncated or hostile files.
+_DECODING_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError,
+                    Image.DecompressionBombWarning)
+
+
+def _as_image_error(err: Exception, name: str) -> ImageError:
+    if isinstance(err, UnidentifiedImageError):
+        return ImageError(f"{name}: not an image (unrecognised format)")
+    return ImageError(f"{name}: unreadable image ({err})")
+
+
+def load_image(source: ImageSource) -> np.ndarray:
+    """(H, W, 3) uint8 RGB, upright by its EXIF orientation; raises ImageError naming the input.
+
+    Animated GIFs and multi-page TIFFs give their first frame (`load_pages` gives every page)."""
+    name = describe(source)
+    if isinstance(source, np.ndarray):
+        array = _from_array(source)
+        if array.shape[0] == 0 or array.shape[1] == 0:
+            raise ImageError(f"{name}: empty image ({array.shape[1]}x{array.shape[0]})")
+        return array
+    try:
+        return _decode_frame(_open(source, name), 0, name)
+    except ImageError:
+        raise
+    except _DECODING_ERRORS as err:
+        raise _as_image_error(err, name) from None
+
+
+def load_pages(path: str | os.PathLike, max_pages: int = 1000) -> Iterator[np.ndarray]:
+    """Every page of a multi-page TIFF (at most `max_pages`), or the one image of any other file
+    (an animated GIF's first frame: its frames are animation, not pages)."""
+    name = describe(path)
+    try:
+        image = _open(path, name)
+        pages = min(getattr(image, "n_frames", 1), max_pages) if image.format == "TIFF" else 1
+        for page in range(pages):
+            yield _decode_frame(image, page, name)
+    except ImageError:
+        raise
+    except _DECODING_ERRORS as err:
+        raise _as_image_error(err, name) from None

@@ -136,10 +136,26 @@ def _crop_window(mask: np.ndarray, corners: np.ndarray, rng: Rng) -> tuple[int, 
     return int(max(0, x0 - mx0)), int(max(0, y0 - my0)), int(min(ww, x1 + mx1)), int(min(hh, y1 + my1))
 
 
-def _paint(alpha: np.ndarray, rng: Rng, strength: float) -> np.ndarray:
+def _reshape_glyphs(mask: np.ndarray, rng: Rng, font_size: int) -> np.ndarray:
+    """Vary what fonts alone do not: stroke weight (bolder or thinner) and width (condensed or extended).
+
+    Faces never trained on differ from the trained ones mostly in these two, so the model should not
+    lean on either.
+    """
+    if rng.random() < 0.3:
+        radius = 1 if font_size < 36 else int(rng.integers(1, 3))
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+        mask = cv2.dilate(mask, kernel) if rng.random() < 0.6 else cv2.erode(mask, kernel)
+    if rng.random() < 0.3:
+        h, w = mask.shape[:2]
+        mask = cv2.resize(mask, (max(1, int(w * rng.uniform(0.7, 1.3))), h), interpolation=cv2.INTER_LINEAR)
+    return mask
+
+
+def _paint(alpha: np.ndarray, rng: Rng, strength: float, text_height: float) -> np.ndarray:
     """Ink of coverage `alpha` over a background, then the photo's degradations."""
     h, w = alpha.shape
-    bg_colour, fg_colour = _colours(rng, 120 - 75 * strength)
+    bg_colour, fg_colour = _colours(rng, 120 - 60 * strength)
     ground = background(rng, h, w, bg_colour) if strength > 0 or rng.random() < 0.3 else np.broadcast_to(bg_colour, (h, w, 3))
     ink = np.broadcast_to(fg_colour, (h, w, 3))
     if rng.random() < 0.08:  # drop shadow or outline in a third colour
@@ -147,7 +163,9 @@ def _paint(alpha: np.ndarray, rng: Rng, strength: float) -> np.ndarray:
         ground = ground * (1 - shadow[..., None]) + (255 - fg_colour) * shadow[..., None]
     out = ground * (1 - alpha[..., None]) + ink * alpha[..., None]
     if strength > 0:
-        out = degrade(out.astype(np.float32), rng, strength)
+        # Scaled to the text, not the crop: a crop's margins and tilt must not make blur and
+        # resolution loss harsher than the letters themselves can take.
+        out = degrade(out.astype(np.float32), rng, strength, text_height)
     return out
 
 
@@ -161,6 +179,11 @@ def render_text(text: str, face: FontFace, rng: Rng, strength: float = 0.5) -> n
     # both go through the same geometry, but only channel 0 decides where the crop is.
     neighbours = _draw_neighbours(mask.shape, font, rng, box) if rng.random() < 0.25 else np.zeros_like(mask)
     mask = np.dstack([mask, neighbours])
+    width_before = mask.shape[1]
+    mask = _reshape_glyphs(mask, rng, size)
+    if mask.shape[1] != width_before:  # the text box follows a width change
+        scale = mask.shape[1] / width_before
+        box = (int(box[0] * scale), box[1], int(np.ceil(box[2] * scale)), box[3])
     if rng.random() < 0.25 * strength:
         mask = _curve(mask, rng, strength)
     if strength > 0 or rng.random() < 0.5:
@@ -170,5 +193,5 @@ def render_text(text: str, face: FontFace, rng: Rng, strength: float = 0.5) -> n
 
     x0, y0, x1, y1 = _crop_window(mask, corners, rng)
     alpha = mask[y0:y1, x0:x1].max(axis=2) / 255.0 * rng.uniform(0.75, 1.0)
-    out = _paint(alpha, rng, strength)
+    out = _paint(alpha, rng, strength, text_height=box[3] - box[1])
     return np.clip(out, 0, 255).astype(np.uint8)

@@ -1,0 +1,90 @@
+"""Frames worth reading from a video: one at every scene change, and at least one every few seconds."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ocrforge.io.images import ImageError
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v")
+
+
+@dataclass(frozen=True)
+class Frame:
+    time: float  # seconds from the start
+    image: np.ndarray  # (H, W, 3) uint8 RGB
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    fps: float
+    frames: int
+    width: int
+    height: int
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.fps if self.fps > 0 else 0.0
+
+
+def _signature(bgr: np.ndarray) -> np.ndarray:
+    """A small grey thumbnail: cheap to compare, blind to noise and compression."""
+    return cv2.resize(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), (32, 18), interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
+def _open(path: str | os.PathLike) -> cv2.VideoCapture:
+    if not os.path.isfile(path):
+        raise ImageError(f"{path}: no such file")
+    capture = cv2.VideoCapture(str(path))
+    if not capture.isOpened():
+        raise ImageError(f"{path}: not a readable video")
+    return capture
+
+
+def video_info(path: str | os.PathLike) -> VideoInfo:
+    capture = _open(path)
+    try:
+        return VideoInfo(capture.get(cv2.CAP_PROP_FPS) or 0.0, int(capture.get(cv2.CAP_PROP_FRAME_COUNT)),
+                         int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+    finally:
+        capture.release()
+
+
+def sample_frames(path: str | os.PathLike, every: float = 2.0, checks_per_second: float = 4.0,
+                  scene_change: float = 12.0) -> Iterator[Frame]:
+    """Frames at scene changes and at least every `every` seconds.
+
+    `checks_per_second` frames a second are decoded and compared with the last frame kept;
+    a mean grey-level difference above `scene_change` (0-255) counts as a new scene.
+    """
+    capture = _open(path)
+    try:
+        fps = capture.get(cv2.CAP_PROP_FPS)
+        fps = fps if fps and fps > 0 else 25.0
+        stride = max(1, int(round(fps / checks_per_second)))
+        kept_time, kept_signature = None, None
+        index, decoded_any = 0, False
+        while capture.grab():
+            index += 1
+            if (index - 1) % stride:
+                continue
+            ok, bgr = capture.retrieve()
+            if not ok or bgr is None:
+                continue
+            decoded_any = True
+            time = (index - 1) / fps
+            signature = _signature(bgr)
+            due = kept_time is None or time - kept_time >= every
+            changed = kept_signature is not None and float(np.abs(signature - kept_signature).mean()) > scene_change
+            if due or changed:
+                kept_time, kept_signature = time, signature
+                yield Frame(time, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+        if not decoded_any:
+            raise ImageError(f"{path}: no frame could be decoded")
+    finally:
+        capture.release()
