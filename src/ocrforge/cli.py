@@ -1,4 +1,4 @@
-"""The `ocrforge` command: recognize, read, scan, index, search, tags, synth, train, eval, export."""
+"""The `ocrforge` command: recognize, read, scan, index, search, tags, serve, synth, train, eval, export."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ocrforge.index.cli import add_parsers as add_index_parsers
+from ocrforge.server.cli import add_parser as add_serve_parser
 
 
 def _cmd_synth_words(args: argparse.Namespace) -> int:
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--detector", type=Path, help="ONNX detector (default: the shipped DBNet)")
     scan.set_defaults(run=_cmd_scan)
     add_index_parsers(sub)
+    add_serve_parser(sub)
 
     synth = sub.add_parser("synth", help="the synthetic text-image engine").add_subparsers(dest="what", required=True)
     words = synth.add_parser("words", help="write rendered samples and labels.tsv to look at")

@@ -14,6 +14,8 @@ from ocrforge.index.store import IndexStore
 class Hit:
     path: str
     media: str
+    width: int | None  # of the image or video frame, in pixels: the boxes' frame of reference
+    height: int | None
     page: int
     t_start: float | None
     t_end: float | None
@@ -93,7 +95,7 @@ def search(store: IndexStore, query: str, *, limit: int = 20, tag: str | None = 
                      + (" AND t.value = ? COLLATE NOCASE)" if value else ")"))
         params += [kind, value] if value else [kind]
     sql = (
-        "SELECT a.path, a.media, e.page, e.t_start, e.t_end, e.text, e.words,"
+        "SELECT a.path, a.media, a.width, a.height, e.page, e.t_start, e.t_end, e.text, e.words,"
         " snippet(entries_fts, 0, '[', ']', '…', 12) AS snippet, bm25(entries_fts) AS rank"
         " FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid JOIN assets a ON a.id = e.asset_id"
         f" WHERE {' AND '.join(where)} ORDER BY rank LIMIT ?"
@@ -104,7 +106,7 @@ def search(store: IndexStore, query: str, *, limit: int = 20, tag: str | None = 
         raise QueryError(f"cannot search for {query!r}: {err}") from None
     terms = query_terms(query)
     return [
-        Hit(row["path"], row["media"], row["page"], row["t_start"], row["t_end"], row["snippet"], -row["rank"],
+        Hit(row["path"], row["media"], row["width"], row["height"], row["page"], row["t_start"], row["t_end"], row["snippet"], -row["rank"],
             _matching_boxes(json.loads(row["words"]), terms), row["text"])
         for row in rows
     ]

@@ -88,3 +88,20 @@ def sample_frames(path: str | os.PathLike, every: float = 2.0, checks_per_second
             raise ImageError(f"{path}: no frame could be decoded")
     finally:
         capture.release()
+
+
+def sample_frame_at(path: str | os.PathLike, time: float) -> np.ndarray:
+    """The RGB frame shown at `time` seconds (the last one, past the end)."""
+    capture = _open(path)
+    try:
+        capture.set(cv2.CAP_PROP_POS_MSEC, max(0.0, time) * 1000.0)
+        ok, bgr = capture.read()
+        if not ok:
+            count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+            capture.set(cv2.CAP_PROP_POS_FRAMES, max(0, count - 1))
+            ok, bgr = capture.read()
+        if not ok or bgr is None:
+            raise ImageError(f"{path}: no frame could be decoded at {time:g} s")
+        return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    finally:
+        capture.release()

@@ -21,6 +21,12 @@ JPEG_QUALITY = 85
 
 
 def write_pdf(pages: list[tuple[np.ndarray, Page]], out: Path) -> None:
+    """`pdf_bytes` written to `out`."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf_bytes(pages))
+
+
+def pdf_bytes(pages: list[tuple[np.ndarray, Page]]) -> bytes:
     """One PDF page per (scanned image, words read from it); word boxes are in the image's pixels."""
     pdf = FPDF(unit="pt")
     pdf.set_creator("ocrforge scan")
@@ -34,8 +40,7 @@ def write_pdf(pages: list[tuple[np.ndarray, Page]], out: Path) -> None:
         pdf.text_mode = TextMode.INVISIBLE
         for line in page.lines:  # in reading order, so text extraction follows it
             _place_line(pdf, line, scale)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(out))
+    return bytes(pdf.output())
 
 
 def _picture(image: np.ndarray) -> Image.Image | BytesIO:

@@ -1,0 +1,37 @@
+"""`ocrforge serve`: the HTTP service and its web page."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn  # the server's dependencies load only when serving
+
+    from ocrforge.server.app import create_app
+    from ocrforge.server.limits import Limits
+
+    if args.db is not None and not args.db.is_file():
+        print(f"ocrforge serve: {args.db}: no such index (create it with `ocrforge index ... --db {args.db}`)", file=sys.stderr)
+        return 2
+    limits = Limits(max_upload_bytes=args.max_upload_mb * 1024 * 1024, max_pixels=args.max_pixels,
+                    request_timeout=args.timeout, workers=args.workers, queue=args.queue)
+    print(f"ocrforge serve: http://{args.host}:{args.port}/ (API docs at /docs)", file=sys.stderr)
+    uvicorn.run(create_app(args.db, limits), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser("serve", help="HTTP service (read, scan, search) with a web page")
+    serve.add_argument("--db", type=Path, help="index made by `ocrforge index`, for /v1/search and the search page")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2, help="requests read at the same time (default 2)")
+    serve.add_argument("--queue", type=int, default=16, help="requests that may wait beyond those; more get 429 (default 16)")
+    serve.add_argument("--timeout", type=float, default=60.0, help="seconds before a request gets 504 (default 60)")
+    serve.add_argument("--max-upload-mb", type=int, default=20)
+    serve.add_argument("--max-pixels", type=int, default=40_000_000)
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.set_defaults(run=run_serve)
