@@ -18,6 +18,9 @@ def run_index(args: argparse.Namespace) -> int:
     if not args.paths:
         print("ocrforge index: give files or folders to index", file=sys.stderr)
         return 2
+    if args.address and args.engine != "ray":
+        print("ocrforge index: --address needs --engine ray", file=sys.stderr)
+        return 2
     if args.workers < 1:
         print("ocrforge index: --workers must be at least 1", file=sys.stderr)
         return 2
@@ -28,7 +31,7 @@ def run_index(args: argparse.Namespace) -> int:
         return 2
     try:
         report = index_paths(store, args.paths, ReadOptions(every=args.every, max_side=args.max_side),
-                             workers=args.workers, prune=args.prune)
+                             workers=args.workers, prune=args.prune, engine=args.engine, ray_address=args.address)
         counts = store.counts()
     finally:
         store.close()
@@ -92,7 +95,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     index = sub.add_parser("index", help="read images and videos into a searchable index (SQLite FTS5)")
     index.add_argument("paths", nargs="*", type=Path, help="files or folders (walked for images and videos)")
     index.add_argument("--db", type=Path, required=True, help="index file (created if missing)")
-    index.add_argument("--workers", type=int, default=1, help="processes reading in parallel, each with its own models")
+    index.add_argument("--workers", type=int, default=1, help="processes (or Ray actors) reading in parallel, each with its own models")
+    index.add_argument("--engine", choices=["local", "ray"], default="local",
+                       help="local: worker processes here; ray: actors on a Ray cluster (results still written here)")
+    index.add_argument("--address", help="--engine ray: the cluster to join, e.g. ray://head:10001 or auto (default: start a local Ray)")
     index.add_argument("--prune", action="store_true", help="remove files from the index that are gone from the folders given")
     index.add_argument("--every", type=float, default=2.0, help="videos: read at least one frame every N seconds (default 2)")
     index.add_argument("--max-side", type=int, default=1280, help="longer side the detector works at (default 1280)")

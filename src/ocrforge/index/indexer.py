@@ -105,12 +105,22 @@ def read_jobs(jobs: list[Job], options: ReadOptions, workers: int) -> Iterator[A
 
 
 def index_paths(store: IndexStore, paths: list[Path], options: ReadOptions = ReadOptions(), workers: int = 1,
-                prune: bool = False, progress: bool = True) -> IndexReport:
+                prune: bool = False, progress: bool = True, engine: str = "local", ray_address: str | None = None) -> IndexReport:
+    """Index the media under `paths` into `store`. engine "local": `workers` processes here;
+    "ray": `workers` Ray actors on the cluster at `ray_address` (None: a local Ray instance)."""
     report = IndexReport()
     files = discover(paths)
     jobs = plan(store, files, report)
+    if engine == "ray":
+        from ocrforge.index.ray_engine import read_jobs_on_ray
+
+        records = read_jobs_on_ray(jobs, options, workers, ray_address)
+    elif engine == "local":
+        records = read_jobs(jobs, options, workers)
+    else:
+        raise ValueError(f"engine must be 'local' or 'ray', not {engine!r}")
     bar = tqdm(total=len(jobs), desc="index", unit="file", disable=not progress or None, dynamic_ncols=True)
-    for record in read_jobs(jobs, options, workers):
+    for record in records:
         store.put(record)  # committed: a crash after this line loses nothing
         if record.error:
             report.failed.append(record.error)

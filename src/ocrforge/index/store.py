@@ -46,8 +46,10 @@ CREATE TABLE IF NOT EXISTS tags (
 );
 CREATE INDEX IF NOT EXISTS tags_kind_value ON tags(kind, value);
 CREATE INDEX IF NOT EXISTS tags_asset ON tags(asset_id);
+CREATE INDEX IF NOT EXISTS tags_entry ON tags(entry_id, kind, value);  -- tag filters; deleting an entry
 CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(
-    text, content='entries', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    text, content='entries', content_rowid='id', tokenize='unicode61 remove_diacritics 2',
+    prefix='2 3 4'  -- prefix queries (harb*) read a prefix index instead of every term
 );
 CREATE TRIGGER IF NOT EXISTS entries_ai AFTER INSERT ON entries BEGIN
     INSERT INTO entries_fts(rowid, text) VALUES (new.id, new.text);

@@ -29,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2, help="requests read at the same time (default 2)")
-    serve.add_argument("--queue", type=int, default=16, help="requests that may wait beyond those; more get 429 (default 16)")
+    serve.add_argument("--queue", type=int, default=32, help="requests that may wait beyond those; more get 429 (default 32)")
     serve.add_argument("--timeout", type=float, default=60.0, help="seconds before a request gets 504 (default 60)")
     serve.add_argument("--max-upload-mb", type=int, default=20)
     serve.add_argument("--max-pixels", type=int, default=40_000_000)

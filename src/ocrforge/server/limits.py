@@ -18,7 +18,7 @@ class Limits:
     max_pixels: int = 40_000_000  # decoded size; a 12 MP phone photo is well inside
     request_timeout: float = 60.0  # seconds a request may wait and run before it gets 504
     workers: int = 2  # requests read at the same time (each on one model instance, thread-safe)
-    queue: int = 16  # requests waiting beyond those; more get 429
+    queue: int = 32  # requests waiting beyond those; more get 429
 
 
 class QueueFull(Exception):
