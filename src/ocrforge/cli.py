@@ -1,4 +1,4 @@
-"""The `ocrforge` command: recognize, read, scan, index, search, tags, serve, synth, train, eval, export."""
+"""The `ocrforge` command: recognize, read, scan, plate, permits, index, search, tags, serve, synth, train, eval, export."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ocrforge.index.cli import add_parsers as add_index_parsers
+from ocrforge.plates.cli import add_parsers as add_plate_parsers
 from ocrforge.server.cli import add_parser as add_serve_parser
 
 
@@ -21,7 +22,7 @@ def _cmd_synth_words(args: argparse.Namespace) -> int:
 def _cmd_synth_shards(args: argparse.Namespace) -> int:
     from ocrforge.data.synth.writer import write_shards
 
-    write_shards(args.out, args.seed, args.shards, args.shard_size, args.first)
+    write_shards(args.out, args.seed, args.shards, args.shard_size, args.first, args.kind)
     return 0
 
 
@@ -61,7 +62,7 @@ def _cmd_train_recognizer(args: argparse.Namespace) -> int:
         shards=args.shards, out=args.out, render_workers=args.render_workers, init_from=args.init_from,
         chunk_size=args.chunk_size, arch=args.arch, steps=args.steps, batch_size=args.batch_size,
         lr=args.lr, val_every=args.val_every, val_size=args.val_size, seed=args.seed, threads=args.threads,
-        bf16=not args.no_bf16, resume=args.resume,
+        bf16=not args.no_bf16, resume=args.resume, validation=args.validation,
     )
     final = train(cfg)
     print(" ".join(f"{k}={v}" for k, v in final.items()))
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--binarize", action="store_true", help="black and white pages instead of colour")
     scan.add_argument("--detector", type=Path, help="ONNX detector (default: the shipped DBNet)")
     scan.set_defaults(run=_cmd_scan)
+    add_plate_parsers(sub)
     add_index_parsers(sub)
     add_serve_parser(sub)
 
@@ -150,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     shards.add_argument("--shards", type=int, default=10)
     shards.add_argument("--shard-size", type=int, default=10000)
     shards.add_argument("--first", type=int, default=0, help="index of the first shard (to extend a stream)")
+    shards.add_argument("--kind", choices=["words", "plates"], default="words",
+                        help="words: word and line crops; plates: licence-plate rows for the plate recognizer")
     shards.set_defaults(run=_cmd_synth_shards)
     scenes = synth.add_parser("scenes", help="write whole images (scenes, pages, photos of pages) with word boxes to look at")
     scenes.add_argument("--n", type=int, default=20)
@@ -173,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     recognizer.add_argument("--render-workers", type=int, default=2, help="processes rendering live (no --shards)")
     recognizer.add_argument("--chunk-size", type=int, default=2048, help="samples sorted by width together, then cut into batches")
     recognizer.add_argument("--init-from", type=Path, help="checkpoint whose weights to start from (fine-tuning)")
+    recognizer.add_argument("--validation", choices=["words", "plates"], default="words",
+                            help="validation sets that choose the best checkpoint (plates: for a plate recognizer)")
     recognizer.add_argument("--out", type=Path, required=True)
     recognizer.add_argument("--steps", type=int, default=20000)
     recognizer.add_argument("--batch-size", type=int, default=64)

@@ -49,7 +49,7 @@ def test_clean_recipe_has_strong_contrast():
 
 
 def test_shard_round_trip(tmp_path):
-    shard = render_shard(5, 0, 20, SynthRecipe())
+    shard = render_shard(5, 0, 20)
     save_shard(shard, tmp_path / "s.npz")
     again = load_shard(tmp_path / "s.npz")
     assert again.texts == shard.texts

@@ -29,11 +29,26 @@ class Shard:
 
 
 
-def render_shard(seed: int, start: int, count: int, recipe: SynthRecipe, max_width: int = 1024) -> Shard:
+def _word_sample(seed: int, index: int) -> tuple[np.ndarray, str]:
+    return sample(seed, index, SynthRecipe())
+
+
+def _plate_sample(seed: int, index: int) -> tuple[np.ndarray, str]:
+    from ocrforge.data.synth.plates import plate_crop
+
+    return plate_crop(seed, index)
+
+
+# What a shard can hold: word and line crops (the general recognizer), or plate rows (the plate recognizer).
+SAMPLERS = {"words": _word_sample, "plates": _plate_sample}
+
+
+def render_shard(seed: int, start: int, count: int, kind: str = "words", max_width: int = 1024) -> Shard:
     """Samples start..start+count of stream `seed`, prepared for the recognizer; over-wide ones are skipped."""
+    make = SAMPLERS[kind]
     crops, texts = [], []
     for index in range(start, start + count):
-        image, text = sample(seed, index, recipe)
+        image, text = make(seed, index)
         crop = prepare_crop(image, INPUT_HEIGHT)
         if crop.shape[1] <= max_width:
             crops.append(crop)

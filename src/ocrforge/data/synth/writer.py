@@ -29,12 +29,12 @@ def write_samples(out: Path, n: int, seed: int, preset: str = "mixed", fonts: st
             labels.write(f"{name}\t{escape(text)}\n")
 
 
-def write_shards(out: Path, seed: int, shards: int, shard_size: int, first: int = 0) -> None:
+def write_shards(out: Path, seed: int, shards: int, shard_size: int, first: int = 0, kind: str = "words") -> None:
     out.mkdir(parents=True, exist_ok=True)
     for k in tqdm(range(first, first + shards), desc="shards", unit="shard"):
         path = out / f"seed{seed}-{k:05d}.npz"
         if not path.exists():  # rerunning the same command completes a stream, never rewrites it
-            save_shard(render_shard(seed, k * shard_size, shard_size, SynthRecipe()), path)
+            save_shard(render_shard(seed, k * shard_size, shard_size, kind), path)
 
 
 def write_scenes(out: Path, n: int, seed: int, kind: str | None = None, fonts: str = "train") -> None:

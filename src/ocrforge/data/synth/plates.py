@@ -1,0 +1,257 @@
+"""Synthetic licence plates: UK, EU (blue strip), US state, numeric and two-row styles, photographed
+badly (angles up to 40°, dirt, night, glare, motion blur), as tight crops or on car-like scenes.
+
+A plate's text is what is printed, separators kept ("AB12 CDE", "B-MW 1234"); two-row plates
+join their rows with a space.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw
+
+from ocrforge.data.synth.degrade import defocus, jpeg, motion_blur, noise
+from ocrforge.data.synth.fonts import FontFace, load_faces
+from ocrforge.data.synth.render import load_font
+from ocrforge.detect.geometry import crop_quad, expand_quad
+
+Rng = np.random.Generator
+
+WHITE, YELLOW, BLACK = (245, 245, 240), (250, 205, 20), (20, 20, 22)
+EU_BLUE = (0, 51, 153)
+
+
+@dataclass(frozen=True)
+class PlateStyle:
+    name: str
+    patterns: tuple[str, ...]  # L: a letter, N: a digit, l: an optional letter, n: an optional digit; "/" splits rows
+    grounds: tuple[tuple[int, int, int], ...]
+    ink: tuple[int, int, int] = BLACK
+    aspect: float = 4.7  # width / height
+    eu_code: str | None = None  # country code in the blue strip
+    caption: tuple[str, ...] = ()  # small print above the number (US states)
+    letters: str = string.ascii_uppercase
+
+
+STYLES = (
+    PlateStyle("uk", ("LLNN LLL",), (WHITE, YELLOW), letters="ABCDEFGHJKLMNOPRSTUVWXYZ"),
+    PlateStyle("uk-eu", ("LLNN LLL",), (WHITE, YELLOW), eu_code="UK", letters="ABCDEFGHJKLMNOPRSTUVWXYZ"),
+    PlateStyle("de", ("Ll-Ll Nnnn", "L-LL NNN", "LLL-L NNNN"), (WHITE,), eu_code="D"),
+    PlateStyle("fr", ("LL-NNN-LL",), (WHITE,), eu_code="F", letters="ABCDEFGHJKLMNPQRSTVWXYZ"),
+    PlateStyle("nl", ("NN-LLL-N", "LL-NNN-L", "N-LLL-NN"), (YELLOW,), eu_code="NL", letters="BDFGHJKLNPRSTVXZ"),
+    PlateStyle("it", ("LL NNNLL", "LL NNN LL"), (WHITE,), eu_code="I"),
+    PlateStyle("es", ("NNNN LLL",), (WHITE,), eu_code="E", letters="BCDFGHJKLMNPRSTVWXYZ"),
+    PlateStyle("pl", ("LL NNNNN", "LLL NNNLL"), (WHITE,), eu_code="PL"),
+    PlateStyle("us-ca", ("NLLLNNN",), (WHITE,), ink=(20, 30, 110), aspect=2.0, caption=("California",)),
+    PlateStyle("us-ny", ("LLL-NNNN",), ((240, 170, 40), WHITE), ink=(10, 30, 90), aspect=2.0, caption=("NEW YORK", "Empire State")),
+    PlateStyle("us-tx", ("LLL-NNNN", "LLL NNNN"), (WHITE,), aspect=2.0, caption=("TEXAS",)),
+    PlateStyle("us-fl", ("LLL LNN", "NNN LLL"), (WHITE,), ink=(10, 90, 50), aspect=2.0, caption=("Florida", "Sunshine State")),
+    PlateStyle("numeric", ("NNN NNNN", "NN-NNN-NN", "NNNNNN"), (WHITE, YELLOW, (230, 230, 210)), aspect=4.0),
+    PlateStyle("dashed", ("LLL-NNN", "NN-LL-NN", "L-NNN-LL"), (WHITE, (200, 225, 245)), aspect=4.2),
+    PlateStyle("two-row", ("LLNN/LLL", "LLL/NNNN", "NN/LLNNN"), (WHITE, YELLOW), aspect=1.6),
+)
+
+# Bold and condensed sans, monospaced and OCR faces: what plates are set in.
+PLATE_FACE = re.compile(r"(Bold|Black|Heavy|Cond|Narrow|Bebas|Mono|OCRA|Oswald|Kaffeesatz)", re.IGNORECASE)
+NOT_PLATE_FACE = re.compile(
+    r"(Italic|Oblique|Script|Serif|Slab|Roman|Garamond|Baskerv|Didot|Junicode|Lobster|Dancing|Comic|Sketch|C059|P052|"
+    r"Tinos|Caladea|Gentium|Charis|Accanthis|STIX|OldStandard|Fanwood|Averia|Universalis|BI\.|BdIta|CondIt)", re.IGNORECASE)
+
+
+def plate_faces(split: str = "train") -> tuple[FontFace, ...]:
+    faces = tuple(f for f in load_faces(split) if PLATE_FACE.search(f.path.rsplit("/", 1)[-1])
+                  and not NOT_PLATE_FACE.search(f.path.rsplit("/", 1)[-1]))
+    return faces or load_faces(split)
+
+
+def plate_text(rng: Rng, style: PlateStyle) -> str:
+    pattern = style.patterns[int(rng.integers(len(style.patterns)))]
+    out = []
+    for symbol in pattern:
+        if symbol in "ln" and rng.random() < 0.5:
+            continue
+        if symbol in "Ll":
+            out.append(style.letters[int(rng.integers(len(style.letters)))])
+        elif symbol in "Nn":
+            out.append(str(int(rng.integers(10))))
+        else:
+            out.append(symbol)
+    return "".join(out)
+
+
+def _fit_font(face: FontFace, text: str, max_w: float, max_h: float):
+    """The largest size at which `text` fits in max_w x max_h, with its ink box."""
+    size = max(8, int(max_h * 1.4))
+    while size > 8:
+        font = load_font(face.path, size)
+        left, top, right, bottom = font.getbbox(text)
+        if right - left <= max_w and bottom - top <= max_h:
+            return font, (left, top, right, bottom)
+        size = int(size * 0.93)
+    font = load_font(face.path, 8)
+    return font, font.getbbox(text)
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    return np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+
+
+@dataclass
+class Plate:
+    image: np.ndarray  # (H, W, 3) uint8 RGB: the plate face-on, nothing around it
+    text: str
+    style: str
+    rows: list[tuple[str, np.ndarray]]  # each printed row and its ink box (4 corners, plate pixels)
+    groups: list[tuple[str, np.ndarray]]  # each space-separated group of a row and its ink box
+
+
+def draw_plate(rng: Rng, style: PlateStyle, face: FontFace, text: str, height: int = 120) -> Plate:
+    """The plate face-on: ground, frame, bolts, EU strip or state caption, the number."""
+    width = int(height * style.aspect)
+    ground = style.grounds[int(rng.integers(len(style.grounds)))]
+    image = Image.new("RGB", (width, height), ground)
+    draw = ImageDraw.Draw(image)
+    border = max(2, height // 30)
+    draw.rounded_rectangle((border, border, width - border - 1, height - border - 1), radius=height // 10,
+                           outline=style.ink, width=border if rng.random() < 0.7 else max(1, border // 2))
+    left, top, right, bottom = 3 * border, 2 * border, width - 3 * border, height - 2 * border
+    if style.eu_code:
+        strip = int(height * 0.3)
+        draw.rectangle((border + 1, border + 1, border + strip, height - border - 2), fill=EU_BLUE)
+        centre = (border + strip / 2, height * 0.32)
+        for k in range(12):  # the ring of stars, as dots
+            angle = 2 * np.pi * k / 12
+            x, y = centre[0] + strip * 0.28 * np.cos(angle), centre[1] + strip * 0.28 * np.sin(angle)
+            draw.ellipse((x - 1.5, y - 1.5, x + 1.5, y + 1.5), fill=(255, 204, 0))
+        code_font, box = _fit_font(face, style.eu_code, strip * 0.8, height * 0.28)
+        draw.text((border + strip / 2 - (box[0] + box[2]) / 2, height * 0.62 - box[1]), style.eu_code, font=code_font, fill=WHITE)
+        left = border + strip + 2 * border
+    if style.caption:
+        caption = style.caption[int(rng.integers(len(style.caption)))]
+        cap_font, box = _fit_font(face, caption, (right - left) * 0.7, height * 0.14)
+        draw.text(((left + right) / 2 - (box[0] + box[2]) / 2, top - box[1]), caption, font=cap_font, fill=(170, 30, 30))
+        top += int(height * 0.2)
+    for x in (width * 0.22, width * 0.78):  # bolts
+        if rng.random() < 0.6:
+            r = height * 0.035
+            draw.ellipse((x - r, height * 0.1 - r, x + r, height * 0.1 + r), fill=(150, 150, 150), outline=(90, 90, 90))
+    rows = text.split("/")
+    row_h = (bottom - top) / len(rows)
+    row_boxes, group_boxes = [], []
+    for i, row in enumerate(rows):
+        font, box = _fit_font(face, row, (right - left) * rng.uniform(0.85, 0.97), row_h * rng.uniform(0.72, 0.86))
+        x = (left + right) / 2 - (box[0] + box[2]) / 2
+        y = top + row_h * i + row_h / 2 - (box[1] + box[3]) / 2
+        draw.text((x, y), row, font=font, fill=style.ink)
+        row_boxes.append((row, _box(x + box[0], y + box[1], x + box[2], y + box[3])))
+        start = 0
+        for group in row.split(" "):
+            g0, _, g1, _ = font.getbbox(group)
+            offset = font.getlength(row[:start])
+            group_boxes.append((group, _box(x + offset + g0, y + box[1], x + offset + g1, y + box[3])))
+            start += len(group) + 1
+    return Plate(np.asarray(image), " ".join(rows), style.name, row_boxes, group_boxes)
+
+
+def _weather(plate: np.ndarray, rng: Rng) -> np.ndarray:
+    """Dirt, glare and night on the face-on plate (float32 RGB)."""
+    h, w = plate.shape[:2]
+    out = plate.astype(np.float32)
+    if rng.random() < 0.5:  # dirt: a smooth dark blotch field
+        field = cv2.resize(rng.random((4, 8)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
+        out *= 1.0 - np.clip(field - rng.uniform(0.3, 0.7), 0, 1)[..., None] * rng.uniform(0.3, 0.9)
+    if rng.random() < 0.3:  # glare: a bright elliptical highlight
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        cx, cy = rng.uniform(0, w), rng.uniform(0, h)
+        spot = np.exp(-(((xx - cx) / (w * rng.uniform(0.1, 0.4))) ** 2 + ((yy - cy) / (h * rng.uniform(0.2, 0.6))) ** 2))
+        out += spot[..., None] * rng.uniform(80, 200)
+    if rng.random() < 0.25:  # night: dark, warm or cold light, noisy
+        out = out * rng.uniform(0.15, 0.45) * rng.uniform(0.8, 1.2, 3).astype(np.float32)
+    return np.clip(out, 0, 255)
+
+
+def _view(plate: np.ndarray, rng: Rng, max_yaw: float, margin: float) -> tuple[np.ndarray, np.ndarray]:
+    """The plate seen from an angle (yaw up to `max_yaw` degrees, some pitch and roll) on a car-coloured
+    surround; returns the image and the 3x3 transform from plate pixels into it."""
+    h, w = plate.shape[:2]
+    yaw = np.deg2rad(rng.uniform(-max_yaw, max_yaw))
+    pitch = np.deg2rad(rng.uniform(-15, 15))
+    roll = np.deg2rad(rng.normal(0, 4))
+    # Foreshortening: the far side shrinks with the yaw, the top or bottom with the pitch.
+    half_w, half_h = w / 2 * np.cos(yaw), h / 2 * np.cos(pitch)
+    near = 1.0 + 0.25 * abs(np.sin(yaw))
+    far = 1.0 - 0.25 * abs(np.sin(yaw))
+    left_scale, right_scale = (far, near) if yaw > 0 else (near, far)
+    corners = np.float32([[-half_w, -half_h * left_scale], [half_w, -half_h * right_scale],
+                          [half_w, half_h * right_scale], [-half_w, half_h * left_scale]])
+    corners[:, 0] += np.sin(pitch) * corners[:, 1] * 0.2
+    rotation = np.float32([[np.cos(roll), -np.sin(roll)], [np.sin(roll), np.cos(roll)]])
+    corners = corners @ rotation.T
+    pad = margin * h
+    corners -= corners.min(axis=0) - pad
+    out_w, out_h = (corners.max(axis=0) + pad).astype(int)
+    body = np.float32(rng.uniform(0, 255, 3))
+    surround = np.broadcast_to(body, (out_h, out_w, 3)).astype(np.float32).copy()
+    surround += rng.normal(0, 6, (out_h, out_w, 1)).astype(np.float32)
+    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), corners)
+    warped = cv2.warpPerspective(plate, m, (out_w, out_h), flags=cv2.INTER_LINEAR)
+    inside = cv2.warpPerspective(np.ones((h, w), np.float32), m, (out_w, out_h), flags=cv2.INTER_LINEAR)[..., None]
+    return surround * (1 - inside) + warped * inside, m
+
+
+@dataclass
+class PlatePhoto:
+    image: np.ndarray  # (H, W, 3) uint8 RGB
+    text: str  # as printed, rows joined by a space
+    corners: np.ndarray  # (4, 2): the plate in the image, clockwise from top-left
+    rows: list[tuple[str, np.ndarray]]  # each row's text and ink quad in the image
+    groups: list[tuple[str, np.ndarray]]  # each space-separated group's text and ink quad
+
+
+def _through(m: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    return cv2.perspectiveTransform(quad.reshape(1, 4, 2).astype(np.float32), m).reshape(4, 2)
+
+
+def plate_photo(rng: Rng, faces: tuple[FontFace, ...], max_yaw: float = 40.0, margin: float = 0.15) -> PlatePhoto:
+    """A plate photographed at an angle in bad conditions, cut loosely around it."""
+    style = STYLES[int(rng.integers(len(STYLES)))]
+    face = faces[int(rng.integers(len(faces)))]
+    plate = draw_plate(rng, style, face, plate_text(rng, style), height=int(rng.integers(60, 160)))
+    image, m = _view(_weather(plate.image, rng), rng, max_yaw, rng.uniform(0.02, margin))
+    h, w = plate.image.shape[:2]
+    if rng.random() < 0.35:
+        image = motion_blur(image, rng, int(rng.integers(3, max(4, image.shape[0] // 8))))
+    elif rng.random() < 0.3:
+        image = defocus(image, rng, rng.uniform(0.5, max(0.6, image.shape[0] / 60)))
+    if rng.random() < 0.4:
+        scale = rng.uniform(0.3, 0.8)  # far away: fewer pixels
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        m = np.diag([scale, scale, 1.0]) @ m
+    if rng.random() < 0.5:
+        image = noise(image, rng)
+    if rng.random() < 0.5:
+        image = jpeg(image, rng)
+    return PlatePhoto(np.clip(image, 0, 255).astype(np.uint8), plate.text, _through(m, _box(0, 0, w, h)),
+                      [(t, _through(m, q)) for t, q in plate.rows], [(t, _through(m, q)) for t, q in plate.groups])
+
+
+# As the plate reader cuts detector boxes: this much margin (in box heights) around each.
+READ_MARGIN = 0.15
+
+
+def plate_crop(seed: int, index: int, split: str = "train") -> tuple[np.ndarray, str]:
+    """A training crop for the plate recognizer: one row of a plate photo (or one group of it, as the
+    detector sometimes splits a row at its gaps), cut as the reader cuts a detected box, corners jittered
+    as a detector's are. Deterministic per (seed, index)."""
+    rng = np.random.default_rng([seed, index])
+    photo = plate_photo(rng, plate_faces(split))
+    pieces = photo.rows if rng.random() < 0.7 else photo.groups
+    text, quad = pieces[int(rng.integers(len(pieces)))]
+    height = float(np.linalg.norm(quad[3] - quad[0]))
+    quad = quad + rng.normal(0, 0.05 * height, (4, 2)).astype(np.float32)
+    return crop_quad(photo.image, expand_quad(quad, READ_MARGIN * rng.uniform(0.6, 1.4))), text

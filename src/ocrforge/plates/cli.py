@@ -1,0 +1,136 @@
+"""`ocrforge plate` (read plates and check them against permits) and `ocrforge permits` (manage them)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ocrforge.io.images import IMAGE_SUFFIXES, ImageError, load_image
+from ocrforge.io.video import VIDEO_SUFFIXES, sample_frames
+
+FRAME_RATE = 4.0  # video frames read per second, and the rate a folder of frames is taken to have
+
+
+def _check(store, plate_text: str, at: datetime, zone: str | None) -> dict:
+    if store is None:
+        return {"permitted": None, "permit": None}
+    check = store.check(plate_text, at, zone)
+    record = {"permitted": check.permitted, "permit": check.permit.to_dict() if check.permit else None, "reason": check.reason}
+    if check.suggestion is not None:
+        record["suggestion"] = {**check.suggestion.to_dict(), "distance": check.distance}
+    return record
+
+
+def _frames(path: Path, fps: float) -> Iterator[tuple[float, object]]:
+    """(time, frame) of a video file, or of a folder of frame images taken at `fps`."""
+    if path.is_dir():
+        images = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        for index, image in enumerate(images):
+            yield index / fps, load_image(image)
+    else:
+        for frame in sample_frames(path, every=1.0 / fps, checks_per_second=fps):
+            yield frame.time, frame.image
+
+
+def run_plate(args: argparse.Namespace) -> int:
+    from ocrforge.plates.permits import PermitError, PermitStore, parse_time
+    from ocrforge.plates.reader import PlateReader
+    from ocrforge.plates.tracking import track
+
+    if not args.paths:
+        print("ocrforge plate: give plate crops, photos, videos or folders of video frames", file=sys.stderr)
+        return 2
+    try:
+        at = parse_time(args.at) if args.at else datetime.now()
+        store = PermitStore(args.permits) if args.permits else None
+        reader = PlateReader(recognizer=args.recognizer)
+    except (PermitError, FileNotFoundError) as err:
+        print(f"ocrforge plate: {err}", file=sys.stderr)
+        return 2
+    failed = 0
+    for path in tqdm(args.paths, desc="plate", unit="file", disable=None if len(args.paths) > 1 else True):
+        try:
+            if path.is_dir() or path.suffix.lower() in VIDEO_SUFFIXES:
+                sightings = ((time, reader.read(frame, max_side=args.max_side)) for time, frame in _frames(path, args.fps))
+                for vehicle in track(sightings):
+                    plate = vehicle.vote
+                    print(json.dumps({"path": str(path), **plate.to_dict(), "first_seen": round(vehicle.first_seen, 2),
+                                      "last_seen": round(vehicle.last_seen, 2), "readings": len(vehicle.readings),
+                                      **_check(store, plate.text, at, args.zone)}), flush=True)
+            else:
+                plates = reader.read(path, max_side=args.max_side)
+                if not plates:
+                    print(f"ocrforge plate: {path}: no plate found", file=sys.stderr)
+                for plate in plates[: 1 if args.best else None]:
+                    print(json.dumps({"path": str(path), **plate.to_dict(), **_check(store, plate.text, at, args.zone)}), flush=True)
+        except ImageError as err:
+            print(f"ocrforge plate: {err}", file=sys.stderr)
+            failed += 1
+    if store is not None:
+        store.close()
+    return 1 if failed else 0
+
+
+def run_permits(args: argparse.Namespace) -> int:
+    from ocrforge.plates.permits import PermitError, PermitStore
+
+    store = PermitStore(args.db)
+    try:
+        if args.action == "add":
+            permit = store.add(args.plate, args.valid_from, args.valid_to, args.zone)
+            print(json.dumps(permit.to_dict()))
+        elif args.action == "remove":
+            removed = store.remove(args.plate, args.zone)
+            print(f"removed {removed} permit{'s' if removed != 1 else ''} for {args.plate}", file=sys.stderr)
+            return 0 if removed else 1
+        elif args.action == "import":
+            count = store.import_csv(args.csv)
+            print(f"imported {count} permits from {args.csv}", file=sys.stderr)
+        else:
+            for permit in store.permits(args.zone):
+                print(json.dumps(permit.to_dict()) if args.json else
+                      f"{permit.plate:12s} {permit.valid_from} .. {permit.valid_to or 'open':19s} {permit.zone or '(any zone)'}")
+    except (PermitError, OSError) as err:
+        print(f"ocrforge permits: {err}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    plate = sub.add_parser("plate", help="read licence plates in crops, photos and videos; check them against permits")
+    plate.add_argument("paths", nargs="*", type=Path, help="plate crops, street or car photos, videos, folders of video frames")
+    plate.add_argument("--permits", type=Path, help="permit database (`ocrforge permits`): adds permitted/permit to each record")
+    plate.add_argument("--at", help="check permits at this time (ISO 8601, default now)")
+    plate.add_argument("--zone", help="check permits for this zone (default: any zone)")
+    plate.add_argument("--best", action="store_true", help="images: only the most plate-like reading")
+    plate.add_argument("--fps", type=float, default=FRAME_RATE, help="frames read per second of video (and a frame folder's rate)")
+    plate.add_argument("--recognizer", type=Path, help="ONNX plate recognizer (default: the shipped one)")
+    plate.add_argument("--max-side", type=int, default=1280, help="longer side the detector works at")
+    plate.set_defaults(run=run_plate)
+
+    permits = sub.add_parser("permits", help="manage parking permits (SQLite)")
+    actions = permits.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="add a permit")
+    add.add_argument("plate")
+    add.add_argument("--from", dest="valid_from", help="valid from (ISO date or time; default now)")
+    add.add_argument("--to", dest="valid_to", help="valid until (a bare date: to the end of that day; default open-ended)")
+    add.add_argument("--zone", help="zone (default: every zone)")
+    remove = actions.add_parser("remove", help="remove a plate's permits")
+    remove.add_argument("plate")
+    remove.add_argument("--zone", help="only the permit for this zone")
+    listing = actions.add_parser("list", help="list permits")
+    listing.add_argument("--zone", help="permits valid in this zone")
+    listing.add_argument("--json", action="store_true")
+    imports = actions.add_parser("import", help="add permits from a CSV with header plate,valid_from,valid_to,zone")
+    imports.add_argument("csv", type=Path)
+    for action in (add, remove, listing, imports):
+        action.add_argument("--db", type=Path, required=True, help="permit database file (created if missing)")
+    permits.set_defaults(run=run_permits)

@@ -1,0 +1,165 @@
+"""Find and read licence plates: the text detector finds the characters' boxes, the plate recognizer
+reads each, and boxes are grouped into plates (groups of a row, rows of a two-row plate) and scored
+by how plate-like they are. Works on tight plate crops and on whole street or car photos alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ocrforge.detect.geometry import crop_quad, expand_quad, order_quad, reading_quad
+from ocrforge.io.images import ImageSource, load_image
+from ocrforge.plates.matching import normalise
+from ocrforge.runtime.detector import DEFAULT_MAX_SIDE, Detector
+from ocrforge.runtime.recognizer import Recognizer, shipped_model
+
+PLATE_MODEL = "plates.onnx"
+READ_MARGIN = 0.15  # as the plate recognizer was trained (data/synth/plates.py READ_MARGIN)
+MIN_CHARACTERS, MAX_CHARACTERS = 2, 10  # letters and digits on one plate
+MIN_SCORE = 0.3
+
+
+@dataclass
+class PlateRead:
+    text: str  # as printed, separators kept; rows joined by a space
+    confidence: float  # the recognizer's, averaged over the plate's pieces
+    box: np.ndarray  # (4, 2): around the plate's characters, clockwise from top-left, image pixels
+    score: float = 0.0  # how plate-like (0..1): confidence, character count, letters and digits
+
+    def to_dict(self) -> dict:
+        return {"plate": self.text, "confidence": round(self.confidence, 4),
+                "box": [[round(float(x), 1), round(float(y), 1)] for x, y in self.box]}
+
+
+@dataclass
+class _Piece:
+    quad: np.ndarray  # reading order
+    text: str
+    confidence: float
+    height: float = field(init=False)
+    centre: np.ndarray = field(init=False)
+    direction: np.ndarray = field(init=False)  # unit vector along the text
+
+    def __post_init__(self) -> None:
+        q = self.quad
+        self.height = float((np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2)
+        self.centre = q.mean(axis=0)
+        along = (q[1] - q[0]) + (q[2] - q[3])
+        self.direction = along / max(float(np.linalg.norm(along)), 1e-6)
+
+    def along(self, point: np.ndarray) -> float:
+        return float(np.dot(point - self.centre, self.direction))
+
+    def across(self, point: np.ndarray) -> float:
+        return float(np.cross(self.direction, point - self.centre))
+
+    @property
+    def half_width(self) -> float:
+        return float(np.linalg.norm(self.quad[1] - self.quad[0]) + np.linalg.norm(self.quad[2] - self.quad[3])) / 4
+
+
+def _similar_height(a: _Piece, b: _Piece, ratio: float = 1.4) -> bool:
+    return max(a.height, b.height) <= ratio * min(a.height, b.height)
+
+
+def _rows(pieces: list[_Piece]) -> list[list[_Piece]]:
+    """Pieces side by side on one line, close enough to be one plate row."""
+    rows: list[list[_Piece]] = []
+    for piece in sorted(pieces, key=lambda p: (p.centre[1], p.centre[0])):
+        for row in rows:
+            last = max(row, key=lambda p: row[0].along(p.centre))  # the row's rightmost piece so far
+            gap = last.along(piece.centre) - last.half_width - piece.half_width
+            if (_similar_height(last, piece) and abs(last.across(piece.centre)) < 0.4 * last.height
+                    and -0.5 * last.height < gap < 1.5 * last.height):
+                row.append(piece)
+                break
+        else:
+            rows.append([piece])
+    return [sorted(row, key=lambda p: row[0].along(p.centre)) for row in rows]
+
+
+def _row_text(row: list[_Piece]) -> str:
+    return " ".join(p.text for p in row)
+
+
+def _stack(rows: list[list[_Piece]]) -> list[list[list[_Piece]]]:
+    """Rows one above the other with the same height and overlapping extent: a two-row plate."""
+    plates: list[list[list[_Piece]]] = []
+    used = set()
+    ordered = sorted(range(len(rows)), key=lambda i: np.mean([p.centre[1] for p in rows[i]]))
+    for i in ordered:
+        if i in used:
+            continue
+        plate = [rows[i]]
+        used.add(i)
+        top = rows[i][0]
+        for j in ordered:
+            if j in used:
+                continue
+            below = rows[j][0]
+            centre_j = np.mean([p.centre for p in rows[j]], axis=0)
+            centre_i = np.mean([p.centre for p in rows[i]], axis=0)
+            width_i = sum(2 * p.half_width for p in rows[i])
+            down = top.across(centre_j) - top.across(centre_i)
+            if (_similar_height(top, below, 1.6) and 0.6 * top.height < down < 1.8 * top.height
+                    and abs(top.along(centre_j) - top.along(centre_i)) < 0.35 * width_i):
+                plate.append(rows[j])
+                used.add(j)
+                break
+        plates.append(plate)
+    return plates
+
+
+def _plate_score(text: str, confidence: float) -> float:
+    key = normalise(text)
+    if not MIN_CHARACTERS <= len(key) <= MAX_CHARACTERS:
+        return 0.0
+    digits = sum(c.isdigit() for c in key)
+    shape = 1.0 if digits and len(key) >= 4 else 0.6 if digits or len(key) >= 5 else 0.3
+    return confidence * shape
+
+
+def _outline(quads: list[np.ndarray]) -> np.ndarray:
+    points = np.concatenate(quads).astype(np.float32)
+    return order_quad(cv2.boxPoints(cv2.minAreaRect(points)))
+
+
+class PlateReader:
+    """`PlateReader().read(image)` -> the plates in it, best first. Thread-safe like OCR."""
+
+    def __init__(self, detector: str | Path | None = None, recognizer: str | Path | None = None, threads: int | None = None) -> None:
+        self.detector = Detector(detector, threads)
+        self.recognizer = Recognizer(recognizer or shipped_model(PLATE_MODEL), threads)
+
+    def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, min_score: float = MIN_SCORE) -> list[PlateRead]:
+        pixels = load_image(image)
+        detections = self.detector.detect(pixels, max_side)
+        if not detections:
+            return []
+        quads = [reading_quad(d.quad) for d in detections]
+        crops = [self.recognizer.prepare(crop_quad(pixels, expand_quad(q, READ_MARGIN))) for q in quads]
+        decoded = self.recognizer.recognize_prepared(crops)
+        pieces = [_Piece(q, r.text.strip(), r.confidence) for q, r in zip(quads, decoded) if normalise(r.text)]
+        plates = []
+        for rows in _stack(_rows(pieces)):
+            members = [p for row in rows for p in row]
+            text = " ".join(_row_text(row) for row in rows)
+            confidence = float(np.mean([p.confidence for p in members]))
+            score = _plate_score(text, confidence)
+            if score >= min_score:
+                plates.append(PlateRead(text, confidence, _outline([p.quad for p in members]), score))
+        return sorted(plates, key=_rank(plates))
+
+
+def _rank(plates: list[PlateRead]):
+    """Sort key, best first: plate-likeness, with small print (much lower than the tallest plate
+    text, as a state name or a sticker) ranked down, so a tight crop's first plate is its number."""
+    def height(plate: PlateRead) -> float:
+        side = min(np.linalg.norm(plate.box[1] - plate.box[0]), np.linalg.norm(plate.box[3] - plate.box[0]))
+        return float(side)
+
+    tallest = max((height(p) for p in plates), default=1.0)
+    return lambda plate: -plate.score * min(1.0, height(plate) / tallest + 0.5)
