@@ -79,7 +79,8 @@ def sample_frames(path: str | os.PathLike, every: float = 2.0, checks_per_second
             decoded_any = True
             time = (index - 1) / fps
             signature = _signature(bgr)
-            due = kept_time is None or time - kept_time >= every
+            # Half a check's tolerance: with checks every 0.2 s, "every 0.25 s" means every check, not every other.
+            due = kept_time is None or time - kept_time >= every - stride / fps / 2
             changed = kept_signature is not None and float(np.abs(signature - kept_signature).mean()) > scene_change
             if due or changed:
                 kept_time, kept_signature = time, signature

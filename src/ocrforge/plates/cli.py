@@ -20,11 +20,7 @@ FRAME_RATE = 4.0  # video frames read per second, and the rate a folder of frame
 def _check(store, plate_text: str, at: datetime, zone: str | None) -> dict:
     if store is None:
         return {"permitted": None, "permit": None}
-    check = store.check(plate_text, at, zone)
-    record = {"permitted": check.permitted, "permit": check.permit.to_dict() if check.permit else None, "reason": check.reason}
-    if check.suggestion is not None:
-        record["suggestion"] = {**check.suggestion.to_dict(), "distance": check.distance}
-    return record
+    return store.check(plate_text, at, zone).to_dict()
 
 
 def _frames(path: Path, fps: float) -> Iterator[tuple[float, object]]:

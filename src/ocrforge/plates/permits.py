@@ -53,6 +53,12 @@ class PermitCheck:
     suggestion: Permit | None = None  # a close, valid permit to confirm by eye
     distance: float | None = None  # plate_distance to the suggestion
 
+    def to_dict(self) -> dict:
+        record = {"permitted": self.permitted, "permit": self.permit.to_dict() if self.permit else None, "reason": self.reason}
+        if self.suggestion is not None:
+            record["suggestion"] = {**self.suggestion.to_dict(), "distance": self.distance}
+        return record
+
 
 def parse_time(value: str, end_of_day: bool = False) -> datetime:
     """ISO date or date-time; a bare date is the start of that day (or its end, for `valid_to`)."""

@@ -73,7 +73,7 @@ def _rows(pieces: list[_Piece]) -> list[list[_Piece]]:
             last = max(row, key=lambda p: row[0].along(p.centre))  # the row's rightmost piece so far
             gap = last.along(piece.centre) - last.half_width - piece.half_width
             if (_similar_height(last, piece) and abs(last.across(piece.centre)) < 0.4 * last.height
-                    and -0.5 * last.height < gap < 1.5 * last.height):
+                    and -0.5 * last.height < gap < 2.0 * last.height):  # wide gaps: German plates' seal
                 row.append(piece)
                 break
         else:
@@ -130,8 +130,10 @@ def _outline(quads: list[np.ndarray]) -> np.ndarray:
 class PlateReader:
     """`PlateReader().read(image)` -> the plates in it, best first. Thread-safe like OCR."""
 
-    def __init__(self, detector: str | Path | None = None, recognizer: str | Path | None = None, threads: int | None = None) -> None:
-        self.detector = Detector(detector, threads)
+    def __init__(self, detector: Detector | str | Path | None = None, recognizer: str | Path | None = None,
+                 threads: int | None = None) -> None:
+        # A Detector instance is shared (the server reads pages and plates with one), a path loads one.
+        self.detector = detector if isinstance(detector, Detector) else Detector(detector, threads)
         self.recognizer = Recognizer(recognizer or shipped_model(PLATE_MODEL), threads)
 
     def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, min_score: float = MIN_SCORE) -> list[PlateRead]:

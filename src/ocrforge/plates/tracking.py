@@ -46,6 +46,16 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
     return pa.intersection(pb).area / union if union > 0 else 0.0
 
 
+def _same_vehicle(plate: PlateRead, vehicle: Vehicle) -> bool:
+    """Close readings are the same plate wherever it moved; in the same place, a partial or poor
+    reading still is, but a clearly different plate (the next car at a gate) is not."""
+    distance = plate_distance(plate.text, vehicle.vote.text)
+    if distance <= SAME_TEXT:
+        return True
+    longer = max(len(normalise(plate.text)), len(normalise(vehicle.vote.text)))
+    return _iou(plate.box, vehicle.box) >= SAME_PLACE_IOU and distance <= 0.5 * longer
+
+
 def track(frames: Iterable[tuple[float, list[PlateRead]]], max_gap: float = MAX_GAP_S) -> list[Vehicle]:
     """Vehicles from (time, plates read in that frame) in time order, in order of first sighting."""
     open_tracks: list[Vehicle] = []
@@ -62,8 +72,7 @@ def track(frames: Iterable[tuple[float, list[PlateRead]]], max_gap: float = MAX_
 
             candidates = [(i, v) for i, v in enumerate(open_tracks) if i not in claimed]
             best = max(candidates, key=affinity, default=None)
-            if best is not None and (_iou(plate.box, best[1].box) >= SAME_PLACE_IOU
-                                     or plate_distance(plate.text, best[1].vote.text) <= SAME_TEXT):
+            if best is not None and _same_vehicle(plate, best[1]):
                 index, vehicle = best
                 vehicle.last_seen, vehicle.box = time, plate.box
                 vehicle.readings.append(plate)

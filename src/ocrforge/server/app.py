@@ -7,6 +7,7 @@ Models are loaded once per process when the app starts; every request runs on th
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from itertools import islice
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from ocrforge.index.store import IndexStore
 from ocrforge.io.images import ImageError, load_image, load_pages
 from ocrforge.io.video import sample_frame_at
 from ocrforge.pipeline.ocr import OCR
+from ocrforge.plates.permits import PermitError, PermitStore, parse_time
+from ocrforge.plates.reader import PlateReader
 from ocrforge.runtime.detector import DEFAULT_MAX_SIDE
 from ocrforge.scan.pdf import pdf_bytes
 from ocrforge.scan.scanner import NoPageError, scan
@@ -35,9 +38,11 @@ THUMBNAIL_SIDE = 480
 @dataclass
 class ServerState:
     ocr: OCR
+    plates: PlateReader
     queue: WorkQueue
     limits: Limits
     db: Path | None
+    permits: Path | None
 
 
 class ApiError(Exception):
@@ -46,10 +51,12 @@ class ApiError(Exception):
         self.status, self.message = status, message
 
 
-def create_app(db: Path | None = None, limits: Limits = Limits(), ocr: OCR | None = None) -> FastAPI:
+def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.server = ServerState(ocr or OCR(threads=1), WorkQueue(limits.workers, limits.queue), limits, db)
+        ocr = OCR(threads=1)
+        app.state.server = ServerState(ocr, PlateReader(ocr.detector, threads=1), WorkQueue(limits.workers, limits.queue),
+                                       limits, db, permits)
         yield
         app.state.server.queue.shutdown()
 
@@ -116,6 +123,29 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), ocr: OCR | Non
             page = server.ocr.read(decode(data, file.filename, server.limits.max_pixels), max_side=max_side)
             page.path = file.filename
             return page.to_dict()
+
+        return await queued(request, job)
+
+    @app.post("/v1/plate", summary="Licence plates in a crop or photo, checked against the permits when the server has them")
+    async def plate(request: Request, file: UploadFile, at: str | None = None, zone: str | None = None) -> dict:
+        data = await upload_bytes(request, file)
+        server = state(request)
+        try:
+            when = parse_time(at) if at else datetime.now()
+        except PermitError as err:
+            raise ApiError(400, str(err)) from None
+
+        def job() -> dict:
+            plates = server.plates.read(decode(data, file.filename, server.limits.max_pixels))
+            records = [plate.to_dict() for plate in plates]
+            if server.permits is not None:
+                store = PermitStore(server.permits)
+                try:
+                    for record in records:
+                        record.update(store.check(record["plate"], when, zone).to_dict())
+                finally:
+                    store.close()
+            return {"path": file.filename, "plates": records}
 
         return await queued(request, job)
 

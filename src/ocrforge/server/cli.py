@@ -19,13 +19,14 @@ def run_serve(args: argparse.Namespace) -> int:
     limits = Limits(max_upload_bytes=args.max_upload_mb * 1024 * 1024, max_pixels=args.max_pixels,
                     request_timeout=args.timeout, workers=args.workers, queue=args.queue)
     print(f"ocrforge serve: http://{args.host}:{args.port}/ (API docs at /docs)", file=sys.stderr)
-    uvicorn.run(create_app(args.db, limits), host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(create_app(args.db, limits, args.permits), host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     serve = sub.add_parser("serve", help="HTTP service (read, scan, search) with a web page")
     serve.add_argument("--db", type=Path, help="index made by `ocrforge index`, for /v1/search and the search page")
+    serve.add_argument("--permits", type=Path, help="permit database (`ocrforge permits`) that /v1/plate checks plates against")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2, help="requests read at the same time (default 2)")

@@ -254,4 +254,61 @@ def plate_crop(seed: int, index: int, split: str = "train") -> tuple[np.ndarray,
     text, quad = pieces[int(rng.integers(len(pieces)))]
     height = float(np.linalg.norm(quad[3] - quad[0]))
     quad = quad + rng.normal(0, 0.05 * height, (4, 2)).astype(np.float32)
+    if rng.random() < 0.25:
+        # Detectors often run a row's box out to the plate's edge, over a country code or a
+        # frame: the label stays the number, so the model learns to leave those out.
+        along = (quad[1] - quad[0]) / max(float(np.linalg.norm(quad[1] - quad[0])), 1e-6)
+        reach = float(np.dot(photo.corners[0] - quad[0], along)) * rng.uniform(0.5, 1.0)
+        if reach < 0:
+            quad[0] += along * reach
+            quad[3] += along * reach
     return crop_quad(photo.image, expand_quad(quad, READ_MARGIN * rng.uniform(0.6, 1.4))), text
+
+
+def car_photo(rng: Rng, faces: tuple[FontFace, ...], width: int = 1280, height: int = 960) -> PlatePhoto:
+    """The back of a car in a street, its plate 10-25% of the car's width, seen at an angle; a sign with
+    other text may stand beside it. The plate's corners and rows are in the photo's pixels."""
+    from ocrforge.data.synth.background import background
+    from ocrforge.data.synth.text import dictionary_word
+
+    street = background(rng, height, width, np.float32(rng.uniform(60, 200, 3)))
+    car_w = int(width * rng.uniform(0.45, 0.8))
+    car_h = int(car_w * rng.uniform(0.55, 0.75))
+    x0 = int(rng.uniform(0, width - car_w))
+    y0 = int(rng.uniform(height * 0.15, max(height * 0.15 + 1, height - car_h)))
+    body = tuple(int(c) for c in rng.uniform(20, 235, 3))
+    canvas = Image.fromarray(np.clip(street, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(canvas)
+    draw.rounded_rectangle((x0, y0, x0 + car_w, y0 + car_h), radius=car_w // 12, fill=body)
+    draw.polygon([(x0 + car_w * 0.15, y0 + car_h * 0.08), (x0 + car_w * 0.85, y0 + car_h * 0.08),
+                  (x0 + car_w * 0.78, y0 + car_h * 0.38), (x0 + car_w * 0.22, y0 + car_h * 0.38)], fill=(30, 35, 45))
+    for side in (0.04, 0.81):
+        draw.rectangle((x0 + car_w * side, y0 + car_h * 0.45, x0 + car_w * (side + 0.15), y0 + car_h * 0.58), fill=(190, 20, 25))
+    draw.rectangle((x0, y0 + car_h * 0.8, x0 + car_w, y0 + car_h * 0.95), fill=(25, 25, 28))
+    if rng.random() < 0.5:  # a shop sign: text that is not a plate
+        word = dictionary_word(rng).upper()
+        font = load_font(faces[int(rng.integers(len(faces)))].path, int(height * 0.05))
+        sx, sy = (x0 + car_w + 20, 40) if x0 + car_w + 300 < width else (20, 20)
+        draw.rectangle((sx, sy, sx + font.getlength(word) + 30, sy + height * 0.08), fill=(240, 240, 235))
+        draw.text((sx + 15, sy + height * 0.01), word, font=font, fill=(20, 20, 20))
+    style = STYLES[int(rng.integers(len(STYLES)))]
+    face = faces[int(rng.integers(len(faces)))]
+    plate_w = car_w * rng.uniform(0.18, 0.3) * (style.aspect / 4.7) ** 0.5
+    plate = draw_plate(rng, style, face, plate_text(rng, style), height=max(24, int(plate_w / style.aspect)))
+    view, m = _view(_weather(plate.image, rng), rng, 30.0, 0.0)
+    vh, vw = view.shape[:2]
+    px = int(x0 + car_w / 2 - vw / 2)
+    py = int(y0 + car_h * 0.62 - vh / 2)
+    image = np.asarray(canvas).astype(np.float32)
+    inside = cv2.warpPerspective(np.ones(plate.image.shape[:2], np.float32), m, (vw, vh))[..., None]
+    ys, xs = slice(max(py, 0), min(py + vh, height)), slice(max(px, 0), min(px + vw, width))
+    region = (slice(ys.start - py, ys.stop - py), slice(xs.start - px, xs.stop - px))
+    image[ys, xs] = image[ys, xs] * (1 - inside[region]) + view[region] * inside[region]
+    m = np.float64([[1, 0, px], [0, 1, py], [0, 0, 1]]) @ m
+    if rng.random() < 0.3:
+        image = motion_blur(image, rng, int(rng.integers(3, 9)))
+    if rng.random() < 0.5:
+        image = noise(image, rng)
+    h, w = plate.image.shape[:2]
+    return PlatePhoto(np.clip(image, 0, 255).astype(np.uint8), plate.text, _through(m, _box(0, 0, w, h)),
+                      [(t, _through(m, q)) for t, q in plate.rows], [(t, _through(m, q)) for t, q in plate.groups])

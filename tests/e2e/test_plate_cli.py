@@ -1,0 +1,107 @@
+"""`ocrforge plate` and the shipped plate recognizer, on plates the tests render from faces it never saw."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from ocrforge.data.synth.plates import STYLES, car_photo, draw_plate, plate_faces, plate_photo
+from ocrforge.plates.matching import normalise
+from ocrforge.plates.reader import PlateReader
+
+SEED = 78  # never a training seed (those are >= 100)
+# Issue #6's bar is 95% on held-out plate photos; the suite checks a smaller sample against a floor
+# the shipped model clears with room, so a real regression fails and noise does not.
+MIN_CROP_ACCURACY = 0.90
+MIN_CAR_ACCURACY = 0.80
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ocrforge", *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def reader() -> PlateReader:
+    return PlateReader()
+
+
+@pytest.fixture(scope="module")
+def faces():
+    return plate_faces("holdout")
+
+
+def test_shipped_plate_reader_reads_plate_photos_it_never_saw(reader, faces):
+    photos = [plate_photo(np.random.default_rng([SEED, i]), faces) for i in range(150)]
+    right = [bool(p := reader.read(photo.image)) and normalise(p[0].text) == normalise(photo.text) for photo in photos]
+    assert np.mean(right) >= MIN_CROP_ACCURACY, f"{np.mean(right):.3f}"
+
+
+def test_plates_are_found_on_whole_car_photos(reader, faces):
+    photos = [car_photo(np.random.default_rng([SEED + 1, i]), faces) for i in range(30)]
+    right = []
+    for photo in photos:
+        plates = reader.read(photo.image)
+        right.append(bool(plates) and normalise(plates[0].text) == normalise(photo.text))
+        if right[-1]:  # the box is on the plate
+            assert cv2.pointPolygonTest(photo.corners.astype(np.float32), tuple(map(float, plates[0].box.mean(axis=0))), False) >= 0
+    assert np.mean(right) >= MIN_CAR_ACCURACY, f"{np.mean(right):.3f}"
+
+
+def _face_on(text: str, style: str = "uk") -> Image.Image:
+    chosen = next(s for s in STYLES if s.name == style)
+    face = next(f for f in plate_faces("holdout") if "ClearSans-Bold" in f.path)
+    plate = draw_plate(np.random.default_rng(0), chosen, face, text, height=110)
+    framed = np.full((plate.image.shape[0] + 60, plate.image.shape[1] + 60, 3), 90, np.uint8)
+    framed[30:-30, 30:-30] = plate.image
+    return Image.fromarray(framed)
+
+
+def test_cli_prints_one_record_per_plate_with_its_permit(tmp_path):
+    _face_on("AB12 CDE").save(tmp_path / "permitted.png")
+    _face_on("KX70 PLR").save(tmp_path / "near.png")
+    (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really")
+    db = tmp_path / "permits.db"
+    assert _cli("permits", "add", "AB12-CDE", "--from", "2026-01-01", "--to", "2026-12-31", "--zone", "A", "--db", str(db)).returncode == 0
+    assert _cli("permits", "add", "KX70 PLB", "--from", "2026-01-01", "--db", str(db)).returncode == 0  # B vs R: not a look-alike
+    assert _cli("permits", "add", "KX70 PIR", "--from", "2026-01-01", "--db", str(db)).returncode == 0  # I vs L: a look-alike
+
+    result = _cli("plate", str(tmp_path / "permitted.png"), str(tmp_path / "broken.jpg"), str(tmp_path / "near.png"),
+                  "--permits", str(db), "--at", "2026-06-01T10:00", "--zone", "A", "--best")
+    assert result.returncode == 1 and "broken.jpg" in result.stderr  # named, and the batch went on
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(r["path"]).name for r in records] == ["permitted.png", "near.png"]
+    first, near = records
+    assert set(first) >= {"path", "plate", "confidence", "box", "permitted", "permit"}
+    assert first["plate"] == "AB12 CDE" and first["permitted"] is True and first["permit"]["zone"] == "A"
+    assert near["plate"] == "KX70 PLR" and near["permitted"] is False and near["permit"] is None
+    assert near["suggestion"]["plate"] == "KX70 PIR" and near["suggestion"]["distance"] == pytest.approx(0.3)
+
+    elsewhere = _cli("plate", str(tmp_path / "permitted.png"), "--permits", str(db), "--at", "2026-06-01", "--zone", "B", "--best")
+    assert json.loads(elsewhere.stdout)["reason"] == "other zone"
+
+
+def test_a_video_gives_one_record_per_vehicle_with_times(tmp_path):
+    path = tmp_path / "gate.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10, (960, 360))
+    for text, seconds in (("AB12 CDE", 3.0), ("", 1.0), ("KX70 PLR", 2.0)):
+        plate = np.asarray(_face_on(text)) if text else None
+        for frame_index in range(int(seconds * 10)):
+            frame = np.full((360, 960, 3), 70, np.uint8)
+            if plate is not None:  # the car rolls past: the plate moves a little every frame
+                x = 40 + 4 * frame_index
+                frame[120:120 + plate.shape[0], x:x + plate.shape[1]] = plate
+            writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    writer.release()
+    result = _cli("plate", str(path))
+    assert result.returncode == 0, result.stderr
+    vehicles = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [v["plate"] for v in vehicles] == ["AB12 CDE", "KX70 PLR"]
+    assert vehicles[0]["first_seen"] == 0.0 and 2.5 <= vehicles[0]["last_seen"] < 3.0
+    assert 4.0 <= vehicles[1]["first_seen"] <= 4.3 and vehicles[1]["readings"] >= 6
