@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ocrforge.io.images import ImageSource, load_image
-from ocrforge.runtime.recognizer import default_recognizer
+from ocrforge.runtime.recognizers import default_recognizer
 from ocrforge.text.ctc import Decoded
 
 
 def recognize(images: ImageSource | list[ImageSource], decoder: str = "greedy", model: str | None = None) -> list[Decoded]:
-    """Read each image as one cropped word or text line.
+    """Read each image as one cropped word or text line (`model`: crnn, attention or an ONNX file).
 
     `images`: one or a list of paths, encoded bytes, numpy arrays or PIL images.
     Returns one Decoded (text, confidence, char_confidences) per image, in order.

@@ -109,7 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("paths", nargs="*", type=Path, help="image files or folders of images")
     rec.add_argument("--from-file", type=Path, help="a file of image paths, one per line ('-' for stdin)")
     rec.add_argument("--format", choices=["tsv", "json"], default="tsv", help="tsv: PATH<TAB>TEXT; json: one object per line")
-    rec.add_argument("--model", type=Path, help="ONNX recognizer (default: the shipped CRNN)")
+    rec.add_argument("--arch", choices=["crnn", "attention"], default="crnn", help="shipped recognizer to use (default crnn)")
+    rec.add_argument("--model", type=Path, help="an ONNX recognizer file instead of a shipped one (CTC or attention)")
+    rec.add_argument("--explain", type=Path, metavar="DIR",
+                     help="attention recognizers: write per crop a picture of where the decoder looked for each character")
     rec.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
     rec.add_argument("--batch-size", type=int, default=32)
     rec.set_defaults(run=_cmd_recognize)
@@ -119,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     read.add_argument("--from-file", type=Path, help="a file of image paths, one per line ('-' for stdin)")
     read.add_argument("--format", choices=["text", "json", "hocr"], default="text",
                       help="text: the page text in reading order; json: one JSON object per image (JSON Lines); hocr: one hOCR document")
-    read.add_argument("--recognizer", help="shipped recognizer name (crnn) or an ONNX file (default: crnn)")
+    read.add_argument("--recognizer", help="shipped recognizer name (crnn, attention) or an ONNX file (default: crnn)")
     read.add_argument("--detector", type=Path, help="ONNX detector (default: the shipped DBNet)")
     read.add_argument("--visualize", type=Path, metavar="DIR", help="also write each image with its boxes and text drawn on it")
     read.add_argument("--max-side", type=int, default=1280, help="longer side the detector works at (default 1280)")

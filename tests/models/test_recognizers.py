@@ -40,7 +40,11 @@ def test_a_few_steps_lower_the_loss(arch, tiny_batch):
     assert losses[-1] < 0.8 * losses[0]
 
 
-@pytest.mark.parametrize("arch", names("recognizer"))
+# CTC recognizers emit one frame per `width_stride` columns; attention decoders emit tokens instead.
+CTC_ARCHS = [arch for arch in names("recognizer") if not hasattr(create(arch), "step")]
+
+
+@pytest.mark.parametrize("arch", CTC_ARCHS)
 def test_output_frames_follow_width(arch):
     model = create(arch).eval()
     with torch.no_grad():

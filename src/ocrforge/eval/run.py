@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from ocrforge.data.readers import open_dataset
 from ocrforge.eval.recognition import RecognitionReport, report
-from ocrforge.runtime.recognizer import Recognizer
+from ocrforge.runtime.recognizers import load_recognizer
 
 
 def format_report(rep: RecognitionReport, title: str) -> str:
@@ -32,7 +32,7 @@ def format_report(rep: RecognitionReport, title: str) -> str:
 def evaluate_recognizer(spec: str, model: Path | None, limit: int | None, ignore_spaces: bool, decoder: str, as_json: bool) -> int:
     try:
         samples = list(tqdm(open_dataset(spec, limit), desc="read", unit="crop", disable=as_json))
-        recognizer = Recognizer(model)
+        recognizer = load_recognizer(model)
     except (ValueError, FileNotFoundError, ImportError) as err:
         print(f"ocrforge eval: {err}", file=sys.stderr)
         return 2

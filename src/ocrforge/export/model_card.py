@@ -15,7 +15,16 @@ INPUTS = {
 }
 
 
-def _data_recipe(task: str) -> str:
+def _data_recipe(task: str, state: dict) -> str:
+    lineage = state.get("lineage", [])
+    if task == "recognizer" and lineage and (lineage[-1].get("config") or {}).get("validation") == "plates":
+        from ocrforge.train.loop import PLATE_VALIDATION_SETS
+
+        return ("Fine-tuned from the general recognizer (the sessions above it) on synthetic plate rows only "
+                "(`ocrforge.data.synth.plates.plate_crop`: UK, EU, US-state, numeric, dashed and two-row styles, bold and "
+                "condensed train faces, angles up to 40°, dirt, night, glare, blur, detector-like box jitter), stream seed "
+                "3100. Validation: " + "; ".join(f"{name} (seed {seed}, {split} faces)" for name, seed, split in PLATE_VALIDATION_SETS)
+                + ". No real image was trained on.")
     if task == "detector":
         from ocrforge.train.detector import VALIDATION_SETS as DETECTOR_SETS
 
@@ -58,7 +67,7 @@ def model_card(state: dict, onnx_path: Path, parameters: int, task: str = "recog
         "",
         "## Data recipe",
         "",
-        _data_recipe(task),
+        _data_recipe(task, state),
         "",
         "## Validation during training (last 5 evaluations)",
         "",

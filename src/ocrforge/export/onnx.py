@@ -36,17 +36,21 @@ def load_checkpoint(path: Path) -> tuple[nn.Module, dict]:
     return model.eval(), state
 
 
-def _export(module: nn.Module, example: torch.Tensor, out: Path, output: str, input_axes: dict, output_axes: dict,
-            metadata: dict[str, str]) -> Path:
+def _export(module: nn.Module, example: torch.Tensor | tuple, out: Path, output: str | list[str], input_axes: dict,
+            output_axes: dict, metadata: dict[str, str], input_names: list[str] | None = None) -> Path:
+    """`module` traced to ONNX at `out` with `metadata`. One input and output by default; several when
+    `example` is a tuple and names are lists, their dynamic axes then keyed by name."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    inputs = input_names or ["images"]
+    outputs = output if isinstance(output, list) else [output]
+    axes = {**input_axes, **output_axes} if input_names else {"images": input_axes, outputs[0]: output_axes}
     with warnings.catch_warnings():
         # The LSTM batch-size warning does not apply: no initial state is passed, so any batch size works.
         warnings.filterwarnings("ignore", message=".*LSTM.*")
         # The tracer's shape checks inside nn.LSTM become constants; the parity check covers them.
         warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
-        torch.onnx.export(module, (example,), str(out), input_names=["images"], output_names=[output],
-                          dynamic_axes={"images": input_axes, output: output_axes},
-                          opset_version=17, dynamo=False)
+        torch.onnx.export(module, example if isinstance(example, tuple) else (example,), str(out), input_names=inputs,
+                          output_names=outputs, dynamic_axes=axes, opset_version=17, dynamo=False)
     import onnx
 
     proto = onnx.load(str(out))
@@ -73,6 +77,61 @@ def export_model(model: nn.Module, arch: str, out: Path, extra_metadata: dict[st
     }
     example = torch.rand(2, 1, INPUT_HEIGHT, 96) * 255
     return _export(_WithSoftmax(model.eval()), example, out, "probs", {0: "batch", 3: "width"}, {0: "batch", 1: "frames"}, metadata)
+
+
+class _AttentionEncoder(nn.Module):
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, images: torch.Tensor, mask: torch.Tensor):
+        return self.model.encode(images, mask)
+
+
+class _AttentionStep(nn.Module):
+    """One decoder step with probabilities out, so the runtime needs no softmax of its own."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.step = model.step
+
+    def forward(self, previous, hidden, memory, keys, mask):
+        logits, hidden, weights = self.step(previous, hidden, memory, keys, mask)
+        return torch.softmax(logits, dim=1), hidden, weights
+
+
+def decoder_path(encoder_path: Path) -> Path:
+    """Where an attention recognizer's decoder-step graph lies: beside its encoder, `NAME.decoder.onnx`."""
+    return encoder_path.with_name(encoder_path.stem + ".decoder.onnx")
+
+
+def export_attention(model: nn.Module, arch: str, out: Path, extra_metadata: dict[str, str] | None = None) -> Path:
+    """An attention recognizer as two ONNX graphs, the loop left to the runtime:
+    `out`: images (B, 1, 32, W), mask (B, W/4) -> memory, keys, hidden; and `decoder_path(out)`:
+    previous (B,), hidden, memory, keys, mask -> probs (B, V), hidden, attention (B, T)."""
+    config = model.config
+    metadata = {
+        "arch": arch, "task": "recognizer", "decoder": "attention", "decoder_file": decoder_path(out).name,
+        "charset": json.dumps(config.charset), "input_height": str(config.input_height),
+        "width_stride": str(model.width_stride), "max_length": str(config.max_length),
+        "preprocessing": PREPROCESSING, "model_args": json.dumps(model.model_args()), **(extra_metadata or {}),
+    }
+    model = model.eval()
+    images = torch.rand(2, 1, INPUT_HEIGHT, 96) * 255
+    mask = torch.ones(2, 96 // model.width_stride)
+    _export(_AttentionEncoder(model), (images, mask), out, ["memory", "keys", "hidden"],
+            {"images": {0: "batch", 3: "width"}, "mask": {0: "batch", 1: "columns"}},
+            {"memory": {0: "batch", 1: "columns"}, "keys": {0: "batch", 1: "columns"}, "hidden": {0: "batch"}},
+            metadata, input_names=["images", "mask"])
+    with torch.no_grad():
+        memory, keys, hidden = model.encode(images, mask)
+    previous = torch.full((2,), 1, dtype=torch.long)
+    _export(_AttentionStep(model), (previous, hidden, memory, keys, mask), decoder_path(out), ["probs", "hidden_out", "attention"],
+            {"previous": {0: "batch"}, "hidden": {0: "batch"}, "memory": {0: "batch", 1: "columns"},
+             "keys": {0: "batch", 1: "columns"}, "mask": {0: "batch", 1: "columns"}},
+            {"probs": {0: "batch"}, "hidden_out": {0: "batch"}, "attention": {0: "batch", 1: "columns"}},
+            metadata, input_names=["previous", "hidden", "memory", "keys", "mask"])
+    return out
 
 
 class _ProbabilityMap(nn.Module):
@@ -114,6 +173,27 @@ def max_abs_difference(model: nn.Module, onnx_path: Path, images: np.ndarray) ->
     return float(np.abs(expected - got).max())
 
 
+def attention_difference(model: nn.Module, encoder_path: Path, images: np.ndarray, steps: int = 5) -> float:
+    """Largest difference between PyTorch's and onnxruntime's decoder probabilities over the first
+    `steps` greedy steps (the same tokens fed to both)."""
+    import onnxruntime as ort
+
+    encoder = ort.InferenceSession(str(encoder_path), providers=["CPUExecutionProvider"])
+    decoder = ort.InferenceSession(str(decoder_path(encoder_path)), providers=["CPUExecutionProvider"])
+    mask = np.ones((images.shape[0], images.shape[3] // model.width_stride), np.float32)
+    memory, keys, hidden = encoder.run(None, {"images": images, "mask": mask})
+    previous = np.full(images.shape[0], 1, np.int64)
+    worst = 0.0
+    with torch.no_grad():
+        t_memory, t_keys, t_hidden = model.eval().encode(torch.from_numpy(images), torch.from_numpy(mask))
+        for _ in range(steps):
+            probs, hidden, _ = decoder.run(None, {"previous": previous, "hidden": hidden, "memory": memory, "keys": keys, "mask": mask})
+            logits, t_hidden, _ = model.step(torch.from_numpy(previous), t_hidden, t_memory, t_keys, torch.from_numpy(mask))
+            worst = max(worst, float(np.abs(torch.softmax(logits, 1).numpy() - probs).max()))
+            previous = probs.argmax(1).astype(np.int64)
+    return worst
+
+
 def export_checkpoint(checkpoint: Path, out: Path) -> Path:
     model, state = load_checkpoint(checkpoint)
     extra = {"training_step": str(state["step"])}
@@ -122,10 +202,13 @@ def export_checkpoint(checkpoint: Path, out: Path) -> Path:
     if task == "detector":
         path = export_detector(model, state["arch"], out, extra)
         probe = (rng.random((1, 3, 96, 160)) * 255).astype(np.float32)
+    elif hasattr(model, "step"):
+        path = export_attention(model, state["arch"], out, extra)
+        probe = (rng.random((3, 1, INPUT_HEIGHT, 120)) * 255).astype(np.float32)
     else:
         path = export_model(model, state["arch"], out, extra)
         probe = (rng.random((3, 1, INPUT_HEIGHT, 120)) * 255).astype(np.float32)
-    diff = max_abs_difference(model, path, probe)
+    diff = attention_difference(model, path, probe) if hasattr(model, "step") else max_abs_difference(model, path, probe)
     if diff > 1e-3:
         raise RuntimeError(f"ONNX output differs from PyTorch by {diff:.2e}")
     card = model_card(state, path, sum(p.numel() for p in model.parameters()), task)

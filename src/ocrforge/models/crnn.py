@@ -33,6 +33,30 @@ def _conv(c_in: int, c_out: int, kernel=(3, 3), padding=(1, 1)) -> nn.Sequential
     return nn.Sequential(nn.Conv2d(c_in, c_out, kernel, padding=padding, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True))
 
 
+def sequence_encoder(channels: tuple[int, ...], lstm_hidden: int, lstm_layers: int, dropout: float) -> tuple[nn.Sequential, nn.LSTM]:
+    """CRNN's encoder, shared by every recognizer that reads feature columns (CRNN, Attention-OCR):
+    conv stages that collapse a 32-pixel-high crop to one row of W/4 columns, then a deep BiLSTM.
+    Built as two modules named `features` and `rnn` by their owners, so weights move between them."""
+    c1, c2, c3, c4, c5 = channels
+    features = nn.Sequential(
+        _conv(1, c1), nn.MaxPool2d(2, 2),  # 32 -> 16, W -> W/2
+        _conv(c1, c2), nn.MaxPool2d(2, 2),  # 16 -> 8, W/2 -> W/4
+        _conv(c2, c3), nn.MaxPool2d((2, 1)),  # 8 -> 4
+        _conv(c3, c4), nn.MaxPool2d((2, 1)),  # 4 -> 2
+        _conv(c4, c5, kernel=(2, 3), padding=(0, 1)),  # 2 -> 1
+    )
+    rnn = nn.LSTM(c5, lstm_hidden, num_layers=lstm_layers, bidirectional=True,
+                  dropout=dropout if lstm_layers > 1 else 0.0, batch_first=True)
+    return features, rnn
+
+
+def encode_columns(features: nn.Sequential, rnn: nn.LSTM, images: torch.Tensor) -> torch.Tensor:
+    """(B, 1, 32, W) pixels in 0..255 -> (B, W/4, 2 * lstm_hidden) column features."""
+    x = features(images / 127.5 - 1.0)  # (B, C, 1, W/4)
+    x, _ = rnn(x.squeeze(2).transpose(1, 2))  # (B, C, 1, T) -> (B, T, C) -> BiLSTM
+    return x
+
+
 class CRNN(nn.Module):
     # Output frames per input column: the width is pooled by 4.
     width_stride = 4
@@ -40,32 +64,18 @@ class CRNN(nn.Module):
     def __init__(self, config: CRNNConfig = CRNNConfig()) -> None:
         super().__init__()
         self.config = config
-        c1, c2, c3, c4, c5 = config.channels
         if config.input_height != 32:
             raise ValueError("this CRNN is laid out for 32-pixel-high input")
-        self.features = nn.Sequential(
-            _conv(1, c1), nn.MaxPool2d(2, 2),  # 32 -> 16, W -> W/2
-            _conv(c1, c2), nn.MaxPool2d(2, 2),  # 16 -> 8, W/2 -> W/4
-            _conv(c2, c3), nn.MaxPool2d((2, 1)),  # 8 -> 4
-            _conv(c3, c4), nn.MaxPool2d((2, 1)),  # 4 -> 2
-            _conv(c4, c5, kernel=(2, 3), padding=(0, 1)),  # 2 -> 1
-        )
-        self.rnn = nn.LSTM(
-            c5, config.lstm_hidden, num_layers=config.lstm_layers, bidirectional=True,
-            dropout=config.dropout if config.lstm_layers > 1 else 0.0, batch_first=True,
-        )
+        self.features, self.rnn = sequence_encoder(config.channels, config.lstm_hidden, config.lstm_layers, config.dropout)
         self.head = nn.Linear(2 * config.lstm_hidden, config.num_classes)
 
-    def forward(self, images: torch.Tensor, targets: dict | None = None) -> dict[str, torch.Tensor]:
+    def forward(self, images: torch.Tensor, targets: dict | None = None, widths: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
         """images: (B, 1, 32, W) float in 0..255. Returns {"logits": (B, W/4, C)} and "loss" given targets.
 
         targets: {"labels": (sum L,) int, "label_lengths": (B,), "widths": (B,) true crop widths}.
+        `widths` is accepted for a common signature with decoders that mask padding; CTC needs it only in the loss.
         """
-        x = images / 127.5 - 1.0
-        x = self.features(x)  # (B, C, 1, W/4)
-        x = x.squeeze(2).transpose(1, 2)  # (B, C, 1, T) -> (B, T, C)
-        x, _ = self.rnn(x)
-        logits = self.head(x)
+        logits = self.head(encode_columns(self.features, self.rnn, images))
         out = {"logits": logits}
         if targets is not None:
             log_probs = F.log_softmax(logits, dim=2).transpose(0, 1)  # (T, B, C) for CTC

@@ -12,7 +12,7 @@ from ocrforge.io.images import ImageError, ImageSource, load_image
 from ocrforge.pipeline.layout import arrange
 from ocrforge.pipeline.results import Page, Word
 from ocrforge.runtime.detector import DEFAULT_MAX_SIDE, Detector
-from ocrforge.runtime.recognizer import Recognizer
+from ocrforge.runtime.recognizers import load_recognizer
 
 
 # The recognizer learned from crops with some background around the ink, and a detector box cut
@@ -25,8 +25,9 @@ class OCR:
     so one instance can serve many threads."""
 
     def __init__(self, detector: str | Path | None = None, recognizer: str | Path | None = None, threads: int | None = None) -> None:
+        """`recognizer`: a shipped one by name (crnn, attention) or an ONNX file; default the CRNN."""
         self.detector = Detector(detector, threads)
-        self.recognizer = Recognizer(recognizer, threads)
+        self.recognizer = load_recognizer(recognizer, threads)
 
     def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, decoder: str = "greedy",
              box_params: BoxParams = BoxParams(), min_confidence: float = 0.0, crop_margin: float = CROP_MARGIN) -> Page:

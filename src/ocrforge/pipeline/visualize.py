@@ -97,3 +97,31 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         except OSError:
             continue
     return ImageFont.load_default()
+
+
+ATTENTION_SCALE = 2  # the prepared 32-px crop drawn twice as large, so the heatmaps are easy to see
+
+
+def draw_attention(crop: np.ndarray, text: str, attention: np.ndarray, width_stride: int) -> np.ndarray:
+    """Where an attention decoder looked: the prepared (grey, 32 px high) crop, then one small copy of
+    it per character read, the columns it attended to in red and the character beside it."""
+    gray = np.asarray(crop, np.uint8)
+    height, width = gray.shape
+    scale = ATTENTION_SCALE
+    big = np.asarray(Image.fromarray(gray).resize((width * scale, height * scale)).convert("RGB"), np.float32)
+    label_w = 4 * MIN_FONT
+    rows = [big]
+    for char, weights in zip(text, attention):
+        # columns -> pixels: each encoder column covers `width_stride` input columns
+        heat = np.repeat(weights / max(float(weights.max()), 1e-6), width_stride * scale)[: width * scale]
+        heat = np.pad(heat, (0, width * scale - len(heat)))[None, :, None]
+        red = big * (1 - 0.6 * heat) + np.array([255, 0, 0], np.float32) * 0.6 * heat
+        rows.append(red)
+    canvas = Image.new("RGB", (label_w + width * scale, (height * scale + PAD) * len(rows)), (255, 255, 255))
+    draw = ImageDraw.Draw(canvas)
+    for i, row in enumerate(rows):
+        y = i * (height * scale + PAD)
+        canvas.paste(Image.fromarray(np.clip(row, 0, 255).astype(np.uint8)), (label_w, y))
+        label = "" if i == 0 else repr(text[i - 1])[1:-1] or " "
+        draw.text((PAD, y + height * scale // 4), label, font=_font(2 * MIN_FONT), fill=(0, 0, 0))
+    return np.asarray(canvas)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from tqdm import tqdm
 
@@ -13,28 +12,13 @@ from ocrforge.pipeline.formats import to_hocr, to_json, to_text
 from ocrforge.pipeline.ocr import OCR
 from ocrforge.pipeline.visualize import save_visualization
 from ocrforge.runtime.recognize_cli import UsageError, collect_paths
-from ocrforge.runtime.recognizer import shipped_model
-
-RECOGNIZERS = {"crnn": "crnn.onnx"}  # --recognizer NAME -> shipped model file
-
-
-def _recognizer_path(choice: str | None) -> Path | None:
-    if choice is None:
-        return None
-    if choice in RECOGNIZERS:
-        return shipped_model(RECOGNIZERS[choice])
-    path = Path(choice)
-    if not path.is_file():
-        raise UsageError(f"--recognizer {choice}: neither a shipped recognizer ({', '.join(RECOGNIZERS)}) nor an ONNX file")
-    return path
-
 
 def run(args: argparse.Namespace) -> int:
     try:
         paths = collect_paths(args.paths, args.from_file)
         if not paths:
             raise UsageError("no input images (give paths, folders or --from-file)")
-        ocr = OCR(args.detector, _recognizer_path(args.recognizer))
+        ocr = OCR(args.detector, args.recognizer)
     except (UsageError, FileNotFoundError, ValueError) as err:
         print(f"ocrforge read: {err}", file=sys.stderr)
         return 2

@@ -7,8 +7,11 @@ import json
 import sys
 from pathlib import Path
 
+from PIL import Image
+
 from ocrforge.io.images import IMAGE_SUFFIXES, ImageError, load_image
-from ocrforge.runtime.recognizer import Recognizer
+from ocrforge.pipeline.visualize import draw_attention
+from ocrforge.runtime.recognizers import load_recognizer
 from ocrforge.text.escape import escape
 
 
@@ -38,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
         paths = collect_paths(args.paths, args.from_file)
         if not paths:
             raise UsageError("no input images (give paths, folders or --from-file)")
-        recognizer = Recognizer(args.model)
+        recognizer = load_recognizer(args.model or args.arch)
+        if args.explain and not hasattr(recognizer, "read_prepared"):
+            raise UsageError("--explain needs an attention recognizer (--arch attention); CTC has no attention to show")
     except (UsageError, FileNotFoundError, ValueError) as err:
         print(f"ocrforge recognize: {err}", file=sys.stderr)
         return 2
@@ -51,7 +56,15 @@ def run(args: argparse.Namespace) -> int:
         except ImageError as err:
             print(f"ocrforge recognize: {err}", file=sys.stderr)
             failed += 1
-    results = recognizer.recognize_prepared(crops, args.decoder, args.batch_size) if crops else []
+    if args.explain and crops:
+        readings = recognizer.read_prepared(crops, args.decoder, args.batch_size)
+        results = [reading.decoded for reading in readings]
+        args.explain.mkdir(parents=True, exist_ok=True)
+        for path, crop, reading in zip(readable, crops, readings):
+            picture = draw_attention(crop, reading.decoded.text, reading.attention, recognizer.info.width_stride)
+            Image.fromarray(picture).save(args.explain / f"{path.stem}.attention.png")
+    else:
+        results = recognizer.recognize_prepared(crops, args.decoder, args.batch_size) if crops else []
     for path, result in zip(readable, results):
         if args.format == "json":
             print(json.dumps({"path": str(path), "text": result.text, "confidence": round(result.confidence, 4),

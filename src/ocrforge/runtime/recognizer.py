@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -75,7 +74,3 @@ class Recognizer:
         """RGB or gray uint8 crops -> one Decoded (text, confidences) per crop, in input order."""
         return self.recognize_prepared([self.prepare(im) for im in images], decoder, batch_size)
 
-
-@lru_cache(maxsize=4)
-def default_recognizer(model_path: str | None = None) -> Recognizer:
-    return Recognizer(model_path)

@@ -62,9 +62,14 @@ def predict(model: torch.nn.Module, crops: list[np.ndarray], charset: Charset, b
     model.eval()
     with torch.no_grad():
         for idx, images, widths in batches_by_width(crops, batch_size):
-            probs = softmax(model(torch.from_numpy(images))["logits"].float().numpy())
-            for i, decoded in zip(idx, decode_batch(probs, widths, model.width_stride, charset)):
-                texts[i] = decoded.text
+            out = model(torch.from_numpy(images), widths=torch.from_numpy(widths))
+            if "tokens" in out:  # an attention decoder: tokens up to <eos>
+                readings = [model.tokenizer.decode(row) for row in out["tokens"].numpy()]
+            else:  # CTC frames
+                probs = softmax(out["logits"].float().numpy())
+                readings = [d.text for d in decode_batch(probs, widths, model.width_stride, charset)]
+            for i, text in zip(idx, readings):
+                texts[i] = text
     return texts
 
 

@@ -60,8 +60,14 @@ class TrainingSession:
             return TrainState(ckpt["step"], ckpt["best_score"], ckpt["history"], ckpt.get("lineage", []))
         if init_from is not None:
             parent = torch.load(init_from, map_location="cpu", weights_only=False)
-            self.model.load_state_dict(parent["model"])
-            self.log(f"initialised from {init_from}")
+            own = self.model.state_dict()
+            # Every tensor whose name and shape match: all of them from the same architecture, the
+            # shared encoder from another (a CRNN starting an Attention-OCR).
+            shared = {k: v for k, v in parent["model"].items() if k in own and own[k].shape == v.shape}
+            if not shared:
+                raise ValueError(f"{init_from}: no weights fit a {self.arch} model")
+            self.model.load_state_dict(shared, strict=False)
+            self.log(f"initialised from {init_from} ({parent.get('arch', '?')}): {len(shared)} of {len(own)} tensors")
             # The parent's training stays in the lineage; its step count and schedule do not carry over.
             return TrainState(lineage=parent.get("lineage") or [{"command": "(not recorded)", "steps": parent["step"]}])
         return TrainState()

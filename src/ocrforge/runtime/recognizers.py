@@ -1,0 +1,32 @@
+"""Which recognizer to load: a shipped one by name, or an ONNX file of either kind (CTC or attention)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from ocrforge.runtime.attention import AttentionRecognizer
+from ocrforge.runtime.recognizer import Recognizer, shipped_model
+
+
+SHIPPED = {"crnn": "crnn.onnx", "attention": "attention.onnx"}  # --recognizer / --arch NAME -> shipped file
+
+
+def load_recognizer(model: str | Path | None = None, threads: int | None = None) -> Recognizer | AttentionRecognizer:
+    """A shipped recognizer by name (crnn, attention) or an ONNX file, CTC or attention alike;
+    None: the shipped CRNN. An attention model is known by its decoder graph lying beside it."""
+    if model is None or str(model) in SHIPPED:
+        path = shipped_model(SHIPPED[str(model or "crnn")])
+    else:
+        path = Path(model)
+        if not path.is_file():
+            raise FileNotFoundError(f"{model}: neither a shipped recognizer ({', '.join(SHIPPED)}) nor an ONNX file")
+    if path.with_name(path.stem + ".decoder.onnx").is_file():
+        return AttentionRecognizer(path, threads)
+    return Recognizer(path, threads)
+
+
+@lru_cache(maxsize=4)
+def default_recognizer(model: str | None = None) -> Recognizer | AttentionRecognizer:
+    """`load_recognizer`, kept loaded for the Python API's repeated calls."""
+    return load_recognizer(model)
