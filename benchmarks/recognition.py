@@ -11,8 +11,8 @@ Run from the repository root:
     python benchmarks/recognition.py --sets words_real,lines_uw3 --engines ocrforge,rapidocr
     python benchmarks/recognition.py --model /tmp/crnn.onnx --cache /tmp/bench-cache
 
-Sets: words_real and lines_uw3 (labels.tsv under --data-root), synth_clean and synth_degraded
-(rendered once from holdout fonts and seeds 50 / 51, never trained on). The Markdown table goes
+Sets: words_real and lines_uw3 (labels.tsv under --data-root), synth_clean, synth_degraded and synth_arched
+(rendered once from holdout fonts and seeds 50 / 51 / 54, never trained on). The Markdown table goes
 to --out (default benchmarks/results/recognition.md) with the raw numbers in a .json beside it.
 """
 
@@ -38,7 +38,7 @@ from common import ENGINES, REPO, call_worker, comma_list, environment, environm
 
 REAL_SETS = ("words_real", "lines_uw3")
 # name -> (ocrforge.data.synth.writer preset, seed): holdout fonts and seeds the training never saw.
-SYNTH_SETS = {"synth_clean": ("clean", 50), "synth_degraded": ("degraded", 51)}
+SYNTH_SETS = {"synth_clean": ("clean", 50), "synth_degraded": ("degraded", 51), "synth_arched": ("arched", 54)}
 SETS = REAL_SETS + tuple(SYNTH_SETS)
 LINE_SETS = ("lines_uw3",)  # headline metric CER; the word sets headline case-insensitive alnum accuracy
 NO_SPACE_SETS = ("words_real",)  # receipt labels have their spaces removed, so spaces are not scored
@@ -86,9 +86,9 @@ def load_set(name: str, data_root: Path, cache: Path, synth_n: int, limit: int |
 
 def run_ocrforge(paths: list[Path], model: str | None) -> tuple[list[str], float]:
     from ocrforge.io.images import load_image
-    from ocrforge.runtime.recognizer import Recognizer
+    from ocrforge.runtime.recognizers import load_recognizer
 
-    rec = Recognizer(model)
+    rec = load_recognizer(model)
     rec.recognize([load_image(paths[0])])  # warm-up: ONNX Runtime allocates on the first run
     start = time.perf_counter()
     images = [load_image(p) for p in tqdm(paths, desc="ocrforge decode", unit="img")]

@@ -146,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     words.add_argument("--n", type=int, default=200)
     words.add_argument("--out", type=Path, required=True)
     words.add_argument("--seed", type=int, default=0)
-    words.add_argument("--preset", choices=["mixed", "clean", "degraded"], default="mixed")
+    words.add_argument("--preset", choices=["mixed", "clean", "degraded", "arched"], default="mixed")
     words.add_argument("--fonts", choices=["train", "holdout"], default="train")
     words.set_defaults(run=_cmd_synth_words)
     shards = synth.add_parser("shards", help="pre-render training shards (uint8 crops, model-ready)")
@@ -155,8 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     shards.add_argument("--shards", type=int, default=10)
     shards.add_argument("--shard-size", type=int, default=10000)
     shards.add_argument("--first", type=int, default=0, help="index of the first shard (to extend a stream)")
-    shards.add_argument("--kind", choices=["words", "plates"], default="words",
-                        help="words: word and line crops; plates: licence-plate rows for the plate recognizer")
+    shards.add_argument("--kind", choices=["words", "arched", "plates"], default="words",
+                        help="words: word and line crops; arched: words along arcs; plates: licence-plate rows for the plate recognizer")
     shards.set_defaults(run=_cmd_synth_shards)
     scenes = synth.add_parser("scenes", help="write whole images (scenes, pages, photos of pages) with word boxes to look at")
     scenes.add_argument("--n", type=int, default=20)

@@ -108,6 +108,27 @@ def test_search_and_thumbnails_serve_only_what_is_indexed(client, library):
     assert client.get("/v1/search", params={"q": '""'}).status_code == 400
 
 
+def test_plate_reads_and_checks_permits(tmp_path):
+    from ocrforge.data.synth.plates import STYLES, draw_plate, plate_faces
+    from ocrforge.plates.permits import PermitStore
+
+    face = next(f for f in plate_faces("holdout") if "ClearSans-Bold" in f.path)
+    plate = draw_plate(np.random.default_rng(0), next(s for s in STYLES if s.name == "uk"), face, "AB12 CDE", height=110)
+    framed = np.full((plate.image.shape[0] + 60, plate.image.shape[1] + 60, 3), 90, np.uint8)
+    framed[30:-30, 30:-30] = plate.image
+    permits = PermitStore(tmp_path / "permits.db")
+    permits.add("AB12CDE", "2026-01-01", "2026-12-31", "A")
+    permits.close()
+    with TestClient(create_app(None, permits=tmp_path / "permits.db")) as with_permits:
+        files = {"file": ("car.png", _png(Image.fromarray(framed)), "image/png")}
+        inside = with_permits.post("/v1/plate", files=files, params={"at": "2026-06-01T09:00", "zone": "A"}).json()
+        outside = with_permits.post("/v1/plate", files=files, params={"at": "2027-01-02", "zone": "A"}).json()
+        bad_time = with_permits.post("/v1/plate", files=files, params={"at": "soon"})
+    assert inside["plates"][0]["plate"] == "AB12 CDE" and inside["plates"][0]["permitted"] is True
+    assert outside["plates"][0]["permitted"] is False and outside["plates"][0]["reason"] == "expired"
+    assert bad_time.status_code == 400 and "not a date" in bad_time.json()["error"]
+
+
 def test_without_an_index_search_says_so():
     with TestClient(create_app(None)) as no_index:
         response = no_index.get("/v1/search", params={"q": "cafe"})

@@ -67,3 +67,25 @@ def test_dictionary_vocabulary_gives_dictionary_words():
     assert sum(t in words or t.lower() in words or t.capitalize() in words for t in texts) == 20
     with pytest.raises(ValueError, match="vocabulary"):
         SynthRecipe(vocabulary="klingon")
+
+
+def test_arched_words_bend_and_other_recipes_keep_their_streams():
+    from ocrforge.data.synth.recipe import ARCHED, SynthRecipe
+    from ocrforge.data.synth.render import arch
+
+    clean = dict(line_fraction=0.0, min_strength=0.0, max_strength=0.0, clean_fraction=1.0)
+    assert np.array_equal(sample(12, 3, SynthRecipe(**clean))[0], sample(12, 3, SynthRecipe(**clean, arched_fraction=0.0))[0])
+    assert all(sample(13, i, ARCHED)[0].dtype == np.uint8 for i in range(5))
+
+    bar = np.zeros((20, 200, 2), np.float32)
+    bar[8:12, 10:190] = 255  # a straight stroke along the middle line
+    rng = np.random.default_rng(0)
+
+    def centre_row(image: np.ndarray, columns: slice) -> float:
+        return float(np.average(np.arange(image.shape[0]), weights=image[:, columns].sum(axis=1) + 1e-6))
+
+    for smile in (False, True):
+        bent = arch(bar, rng, smile=smile)[..., 0]
+        width = bent.shape[1]
+        middle, end = centre_row(bent, slice(width // 2 - 3, width // 2 + 3)), centre_row(bent, slice(0, width // 6))
+        assert (middle < end - 3) if not smile else (middle > end + 3)  # an arch bulges up, a smile down

@@ -10,6 +10,10 @@ from ocrforge.data.synth.recipe import SynthRecipe
 INPUTS = {
     "recognizer": "- Input: grayscale crop scaled to 32 px high (width follows the aspect ratio), 1-99 percentile contrast stretch; "
                   "output: per-frame probabilities over the CTC blank + 95 printable ASCII characters.",
+    "attention": "- Input: grayscale crop scaled to 32 px high (width follows the aspect ratio), 1-99 percentile contrast stretch; "
+                 "two graphs: the encoder (image and column mask -> memory, keys, first hidden state) and one decoder step "
+                 "(previous token, hidden, memory, keys, mask -> probabilities over <pad>, <sos>, <eos> + 95 printable ASCII "
+                 "characters, next hidden, attention over the columns), looped by the runtime.",
     "detector": "- Input: RGB image, 0..255, sides scaled to multiples of 32; output: text probability map at half resolution, "
                 "turned into word quadrilaterals by `ocrforge.detect.boxes`.",
 }
@@ -50,7 +54,7 @@ def model_card(state: dict, onnx_path: Path, parameters: int, task: str = "recog
         "",
         f"- Architecture: `{state['arch']}`, {parameters:,} parameters, ONNX file {onnx_path.stat().st_size / 1e6:.1f} MB.",
         f"- Model arguments: `{ {k: v for k, v in state['model_args'].items() if k != 'charset'} }`",
-        INPUTS[task],
+        INPUTS["attention" if state["arch"] == "attention" else task],
         f"- Total training: {sum(s.get('steps', 0) - s.get('started_at_step', 0) for s in lineage):,} optimisation steps, "
         f"{_hours(sum(s.get('wall_seconds', 0) for s in lineage))} wall time on a 2-core CPU.",
         "",

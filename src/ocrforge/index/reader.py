@@ -35,7 +35,7 @@ def _entry(text: str, words: list, page: int = 0, t_start: float | None = None, 
     return EntryRecord(text, [w.to_dict() for w in words], tags, page, t_start, t_end)
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: blocks hold arrays, and each sighting is its own
 class _OnScreen:
     """A block of text seen in consecutive sampled frames."""
 

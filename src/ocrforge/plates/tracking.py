@@ -18,7 +18,7 @@ SAME_PLACE_IOU = 0.2  # boxes overlapping this much in consecutive sightings are
 SAME_TEXT = 2.0  # plate_distance within which a moved box still counts as the same plate
 
 
-@dataclass
+@dataclass(eq=False)  # tracks are compared by identity (they hold arrays)
 class Vehicle:
     first_seen: float
     last_seen: float

@@ -224,8 +224,8 @@ def plate_photo(rng: Rng, faces: tuple[FontFace, ...], max_yaw: float = 40.0, ma
     plate = draw_plate(rng, style, face, plate_text(rng, style), height=int(rng.integers(60, 160)))
     image, m = _view(_weather(plate.image, rng), rng, max_yaw, rng.uniform(0.02, margin))
     h, w = plate.image.shape[:2]
-    if rng.random() < 0.35:
-        image = motion_blur(image, rng, int(rng.integers(3, max(4, image.shape[0] // 8))))
+    if rng.random() < 0.35:  # up to about a third of a character's height
+        image = motion_blur(image, rng, int(rng.integers(3, max(4, image.shape[0] // 14))))
     elif rng.random() < 0.3:
         image = defocus(image, rng, rng.uniform(0.5, max(0.6, image.shape[0] / 60)))
     if rng.random() < 0.4:
@@ -250,11 +250,13 @@ def plate_crop(seed: int, index: int, split: str = "train") -> tuple[np.ndarray,
     as a detector's are. Deterministic per (seed, index)."""
     rng = np.random.default_rng([seed, index])
     photo = plate_photo(rng, plate_faces(split))
-    pieces = photo.rows if rng.random() < 0.7 else photo.groups
-    text, quad = pieces[int(rng.integers(len(pieces)))]
+    whole_rows = rng.random() < 0.7
+    pieces = photo.rows if whole_rows else photo.groups
+    choice = int(rng.integers(len(pieces)))
+    text, quad = pieces[choice]
     height = float(np.linalg.norm(quad[3] - quad[0]))
     quad = quad + rng.normal(0, 0.05 * height, (4, 2)).astype(np.float32)
-    if rng.random() < 0.25:
+    if (whole_rows or choice == 0) and rng.random() < 0.25:
         # Detectors often run a row's box out to the plate's edge, over a country code or a
         # frame: the label stays the number, so the model learns to leave those out.
         along = (quad[1] - quad[0]) / max(float(np.linalg.norm(quad[1] - quad[0])), 1e-6)

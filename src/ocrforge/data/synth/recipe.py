@@ -21,6 +21,7 @@ class SynthRecipe:
     max_strength: float = 1.0
     clean_fraction: float = 0.2  # share of samples rendered with no degradation at all
     vocabulary: str = "mixed"  # "mixed": words, numbers, dates, codes, URLs...; "dictionary": dictionary words only
+    arched_fraction: float = 0.0  # share of single words set along a circular arc (signs, stamps, labels)
 
     def __post_init__(self) -> None:
         if self.vocabulary not in ("mixed", "dictionary"):
@@ -31,6 +32,7 @@ class SynthRecipe:
 
 CLEAN = SynthRecipe(line_fraction=0.0, min_strength=0.0, max_strength=0.0, clean_fraction=1.0)
 DEGRADED = SynthRecipe(line_fraction=0.0, min_strength=0.5, max_strength=1.0, clean_fraction=0.0)
+ARCHED = SynthRecipe(line_fraction=0.0, min_strength=0.0, max_strength=0.4, clean_fraction=0.3, arched_fraction=1.0)
 
 
 def sample(seed: int, index: int, recipe: SynthRecipe = SynthRecipe()) -> tuple[np.ndarray, str]:
@@ -48,4 +50,6 @@ def sample(seed: int, index: int, recipe: SynthRecipe = SynthRecipe()) -> tuple[
         if face is not None and text.strip():
             break
     strength = 0.0 if rng.random() < recipe.clean_fraction else rng.uniform(recipe.min_strength, recipe.max_strength)
-    return render_text(text, face, rng, strength), text
+    # Drawn only when arcs are asked for, so recipes without them keep their streams.
+    arched = recipe.arched_fraction > 0 and " " not in text and rng.random() < recipe.arched_fraction
+    return render_text(text, face, rng, strength, arched), text

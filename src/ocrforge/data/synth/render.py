@@ -90,6 +90,30 @@ def _curve(mask: np.ndarray, rng: Rng, amount: float) -> np.ndarray:
     return cv2.remap(mask, map_x, map_y, cv2.INTER_LINEAR, borderValue=0)
 
 
+def arch(mask: np.ndarray, rng: Rng, smile: bool | None = None) -> np.ndarray:
+    """Set the text along a circular arc spanning 40-130°, bulging up (a shop sign, a stamp's top)
+    or down (a smile, a bottle label's bottom); glyphs turn with the arc, as they do in print."""
+    if smile is None:
+        smile = bool(rng.random() < 0.4)
+    if smile:  # a smile is an arch of the upside-down mask, turned back
+        return arch(mask[::-1], rng, smile=False)[::-1].copy()
+    h, w = mask.shape[:2]
+    span = np.deg2rad(rng.uniform(40, 130))
+    radius = max(w / span, h)  # the text's middle line, so its length is kept
+    outer, inner = radius + h / 2, radius - h / 2
+    margin = 2
+    out_w = int(np.ceil(2 * outer * np.sin(min(span / 2, np.pi / 2)))) + 2 * margin
+    out_h = int(np.ceil(outer - inner * np.cos(min(span / 2, np.pi / 2)))) + 2 * margin
+    cx, cy = out_w / 2, margin + outer
+    yy, xx = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
+    dx, dy = xx - cx, yy - cy
+    r = np.sqrt(dx * dx + dy * dy)
+    phi = np.arctan2(dx, -dy)  # 0 straight up from the centre, positive to the right
+    map_x = (w / 2 + radius * phi).astype(np.float32)
+    map_y = (h / 2 + (radius - r)).astype(np.float32)
+    return cv2.remap(mask, map_x, map_y, cv2.INTER_LINEAR, borderValue=0)
+
+
 def _warp(mask: np.ndarray, box: tuple[int, int, int, int], rng: Rng, amount: float) -> tuple[np.ndarray, np.ndarray]:
     """Rotate, shear and tilt in perspective; returns the warped mask and the warped box corners."""
     x0, y0, x1, y1 = box
@@ -169,8 +193,9 @@ def _paint(alpha: np.ndarray, rng: Rng, strength: float, text_height: float) -> 
     return out
 
 
-def render_text(text: str, face: FontFace, rng: Rng, strength: float = 0.5) -> np.ndarray:
-    """One crop of `text` as (H, W, 3) uint8 RGB. `strength` 0 is a clean scan, 1 a bad photo."""
+def render_text(text: str, face: FontFace, rng: Rng, strength: float = 0.5, arched: bool = False) -> np.ndarray:
+    """One crop of `text` as (H, W, 3) uint8 RGB. `strength` 0 is a clean scan, 1 a bad photo;
+    `arched` sets it along a circular arc."""
     size = int(rng.integers(22, 52))
     font = load_font(face.path, size)
     pad = size
@@ -184,12 +209,16 @@ def render_text(text: str, face: FontFace, rng: Rng, strength: float = 0.5) -> n
     if mask.shape[1] != width_before:  # the text box follows a width change
         scale = mask.shape[1] / width_before
         box = (int(box[0] * scale), box[1], int(np.ceil(box[2] * scale)), box[3])
-    if rng.random() < 0.25 * strength:
-        mask = _curve(mask, rng, strength)
-    if strength > 0 or rng.random() < 0.5:
-        mask, corners = _warp(mask, box, rng, strength)
+    if arched:
+        mask = arch(mask[box[1] - 2:box[3] + 2], rng)  # the line's own band: neighbours would bend off the crop
+        corners = np.float32([[0, 0], [mask.shape[1], 0], [mask.shape[1], mask.shape[0]], [0, mask.shape[0]]])
     else:
-        corners = np.float32([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
+        if rng.random() < 0.25 * strength:
+            mask = _curve(mask, rng, strength)
+        if strength > 0 or rng.random() < 0.5:
+            mask, corners = _warp(mask, box, rng, strength)
+        else:
+            corners = np.float32([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
 
     x0, y0, x1, y1 = _crop_window(mask, corners, rng)
     alpha = mask[y0:y1, x0:x1].max(axis=2) / 255.0 * rng.uniform(0.75, 1.0)

@@ -33,14 +33,19 @@ def _word_sample(seed: int, index: int) -> tuple[np.ndarray, str]:
     return sample(seed, index, SynthRecipe())
 
 
+def _arched_sample(seed: int, index: int) -> tuple[np.ndarray, str]:
+    return sample(seed, index, SynthRecipe(line_fraction=0.0, arched_fraction=1.0))
+
+
 def _plate_sample(seed: int, index: int) -> tuple[np.ndarray, str]:
     from ocrforge.data.synth.plates import plate_crop
 
     return plate_crop(seed, index)
 
 
-# What a shard can hold: word and line crops (the general recognizer), or plate rows (the plate recognizer).
-SAMPLERS = {"words": _word_sample, "plates": _plate_sample}
+# What a shard can hold: word and line crops (the general recognizer), words set along arcs (more
+# for the attention decoder), or plate rows (the plate recognizer).
+SAMPLERS = {"words": _word_sample, "arched": _arched_sample, "plates": _plate_sample}
 
 
 def render_shard(seed: int, start: int, count: int, kind: str = "words", max_width: int = 1024) -> Shard:

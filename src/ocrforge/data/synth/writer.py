@@ -9,12 +9,12 @@ import cv2
 from tqdm import tqdm
 
 from ocrforge.data.readers.boxes import save_boxes
-from ocrforge.data.synth.recipe import CLEAN, DEGRADED, SynthRecipe, sample
+from ocrforge.data.synth.recipe import ARCHED, CLEAN, DEGRADED, SynthRecipe, sample
 from ocrforge.data.synth.scenes import detection_sample
 from ocrforge.data.synth.shards import render_shard, save_shard
 from ocrforge.text.escape import escape
 
-PRESETS = {"mixed": SynthRecipe(), "clean": CLEAN, "degraded": DEGRADED}
+PRESETS = {"mixed": SynthRecipe(), "clean": CLEAN, "degraded": DEGRADED, "arched": ARCHED}
 
 
 def write_samples(out: Path, n: int, seed: int, preset: str = "mixed", fonts: str = "train") -> None:
