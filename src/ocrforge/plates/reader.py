@@ -66,14 +66,17 @@ def _similar_height(a: _Piece, b: _Piece, ratio: float = 1.4) -> bool:
 
 
 def _rows(pieces: list[_Piece]) -> list[list[_Piece]]:
-    """Pieces side by side on one line, close enough to be one plate row."""
+    """Pieces side by side on one line, close enough to be one plate row (on either side of it)."""
     rows: list[list[_Piece]] = []
-    for piece in sorted(pieces, key=lambda p: (p.centre[1], p.centre[0])):
+    for piece in sorted(pieces, key=lambda p: p.centre[0]):
         for row in rows:
-            last = max(row, key=lambda p: row[0].along(p.centre))  # the row's rightmost piece so far
-            gap = last.along(piece.centre) - last.half_width - piece.half_width
-            if (_similar_height(last, piece) and abs(last.across(piece.centre)) < 0.4 * last.height
-                    and -0.5 * last.height < gap < 2.0 * last.height):  # wide gaps: German plates' seal
+            def gap(member: _Piece) -> float:
+                return abs(member.along(piece.centre)) - member.half_width - piece.half_width
+
+            nearest = min(row, key=gap)
+            # Heights differ along a plate seen at an angle: its near side is up to ~1.7x its far side.
+            if (_similar_height(nearest, piece, 1.8) and abs(nearest.across(piece.centre)) < 0.4 * max(nearest.height, piece.height)
+                    and -0.5 * nearest.height < gap(nearest) < 2.0 * nearest.height):  # wide gaps: German plates' seal
                 row.append(piece)
                 break
         else:
