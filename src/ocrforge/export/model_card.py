@@ -26,8 +26,8 @@ def _data_recipe(task: str, state: dict) -> str:
 
         return ("Fine-tuned from the general recognizer (the sessions above it) on synthetic plate rows only "
                 "(`ocrforge.data.synth.plates.plate_crop`: UK, EU, US-state, numeric, dashed and two-row styles, bold and "
-                "condensed train faces, angles up to 40°, dirt, night, glare, blur, detector-like box jitter), stream seed "
-                "3100. Validation: " + "; ".join(f"{name} (seed {seed}, {split} faces)" for name, seed, split in PLATE_VALIDATION_SETS)
+                "condensed train faces, angles up to 40°, dirt, night, glare, blur, detector-like box jitter), stream seeds "
+                ">= 3100 (shards name theirs). Validation: " + "; ".join(f"{name} (seed {seed}, {split} faces)" for name, seed, split in PLATE_VALIDATION_SETS)
                 + ". No real image was trained on.")
     if task == "detector":
         from ocrforge.train.detector import VALIDATION_SETS as DETECTOR_SETS

@@ -204,11 +204,12 @@ def render_text(text: str, face: FontFace, rng: Rng, strength: float = 0.5, arch
     # both go through the same geometry, but only channel 0 decides where the crop is.
     neighbours = _draw_neighbours(mask.shape, font, rng, box) if rng.random() < 0.25 else np.zeros_like(mask)
     mask = np.dstack([mask, neighbours])
-    width_before = mask.shape[1]
-    mask = _reshape_glyphs(mask, rng, size)
-    if mask.shape[1] != width_before:  # the text box follows a width change
-        scale = mask.shape[1] / width_before
-        box = (int(box[0] * scale), box[1], int(np.ceil(box[2] * scale)), box[3])
+    if strength > 0:  # a clean scan shows the face as designed
+        width_before = mask.shape[1]
+        mask = _reshape_glyphs(mask, rng, size)
+        if mask.shape[1] != width_before:  # the text box follows a width change
+            scale = mask.shape[1] / width_before
+            box = (int(box[0] * scale), box[1], int(np.ceil(box[2] * scale)), box[3])
     if arched:
         mask = arch(mask[box[1] - 2:box[3] + 2], rng)  # the line's own band: neighbours would bend off the crop
         corners = np.float32([[0, 0], [mask.shape[1], 0], [mask.shape[1], mask.shape[0]], [0, mask.shape[0]]])
