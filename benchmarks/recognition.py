@@ -34,7 +34,7 @@ from typing import Callable
 from tqdm import tqdm
 
 # benchmarks/ is on sys.path because scripts are run from it (python benchmarks/recognition.py)
-from common import ENGINES, REPO, call_worker, comma_list, environment, environment_lines, positive_int, serve, write_report
+from common import REPO, call_worker, comma_list, environment, environment_lines, positive_int, serve, write_report
 
 REAL_SETS = ("words_real", "lines_uw3")
 # name -> (ocrforge.data.synth.writer preset, seed): holdout fonts and seeds the training never saw.
@@ -136,9 +136,14 @@ def run_rapidocr(paths: list[Path], model: str | None) -> tuple[list[str], float
     return texts, time.perf_counter() - start
 
 
+def run_ocrforge_attention(paths: list[Path], model: str | None) -> tuple[list[str], float]:
+    return run_ocrforge(paths, "attention")  # the shipped Attention-OCR beside the CRNN (--model applies to the CRNN)
+
+
 RUNNERS: dict[str, Callable[[list[Path], str | None], tuple[list[str], float]]] = {
-    "ocrforge": run_ocrforge, "tesseract": run_tesseract, "rapidocr": run_rapidocr,
+    "ocrforge": run_ocrforge, "ocrforge-attention": run_ocrforge_attention, "tesseract": run_tesseract, "rapidocr": run_rapidocr,
 }
+RECOGNITION_ENGINES = tuple(RUNNERS)
 
 
 def worker(engine: str, crops: Path, model: str | None) -> None:
@@ -190,7 +195,7 @@ def cell(row: dict, key: str, fmt: str) -> str:
 def speed_ratio(row: dict, rows: list[dict]) -> str:
     """ocrforge's throughput as a multiple of RapidOCR's on the same set."""
     rapid = next((r for r in rows if r["set"] == row["set"] and r["engine"] == "rapidocr"), None)
-    if row["engine"] != "ocrforge" or row["status"] != "ok" or not rapid or rapid["status"] != "ok":
+    if not row["engine"].startswith("ocrforge") or row["status"] != "ok" or not rapid or rapid["status"] != "ok":
         return ""
     return f"{row['crops_per_s'] / rapid['crops_per_s']:.2f}×"
 
@@ -232,7 +237,7 @@ def markdown(env: dict, rows: list[dict]) -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", type=comma_list(SETS), default=list(SETS), help="comma list (default: all)")
-    parser.add_argument("--engines", type=comma_list(ENGINES), default=list(ENGINES), help="comma list (default: all)")
+    parser.add_argument("--engines", type=comma_list(RECOGNITION_ENGINES), default=list(RECOGNITION_ENGINES), help="comma list (default: all)")
     parser.add_argument("--limit", type=positive_int, help="only the first N crops of each set, for quick runs")
     parser.add_argument("--model", help="ocrforge ONNX recognizer (default: the shipped weights)")
     parser.add_argument("--data-root", type=Path, default=REPO.parent / "shared" / "data",
@@ -240,14 +245,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--synth-n", type=positive_int, default=300, help="crops per synthetic set (default 300)")
     parser.add_argument("--cache", type=Path, help="keep the rendered synthetic sets here and reuse them")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "recognition.md")
-    parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)  # internal: child process
+    parser.add_argument("--worker", choices=RECOGNITION_ENGINES, help=argparse.SUPPRESS)  # internal: child process
     parser.add_argument("--crops", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def benchmark(args: argparse.Namespace) -> None:
     model = str(Path(args.model).resolve()) if args.model else None
-    env = environment(model=model or "shipped weights/crnn.onnx")
+    env = environment(model=(model or "shipped weights/crnn.onnx") + "; ocrforge-attention: shipped weights/attention.onnx")
     rows: list[dict] = []
     crop_sets: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="ocrforge-bench-") as tmp:

@@ -12,7 +12,8 @@ from ocrforge.runtime.recognizer import Recognizer
 
 
 
-@pytest.mark.parametrize("arch", names("recognizer"))
+# CTC recognizers export as one graph; attention ones as two (tests/models/test_attention.py).
+@pytest.mark.parametrize("arch", [a for a in names("recognizer") if not hasattr(create(a), "step")])
 def test_onnx_matches_pytorch_at_several_widths_and_batch_sizes(arch, tmp_path):
     torch.manual_seed(0)
     model = create(arch).eval()
