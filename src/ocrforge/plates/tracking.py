@@ -46,13 +46,13 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
     return pa.intersection(pb).area / union if union > 0 else 0.0
 
 
-def _same_vehicle(plate: PlateRead, vehicle: Vehicle) -> bool:
+def _same_vehicle(plate: PlateRead, vehicle: Vehicle, voted: str) -> bool:
     """Close readings are the same plate wherever it moved; in the same place, a partial or poor
     reading still is, but a clearly different plate (the next car at a gate) is not."""
-    distance = plate_distance(plate.text, vehicle.vote.text)
+    distance = plate_distance(plate.text, voted)
     if distance <= SAME_TEXT:
         return True
-    longer = max(len(normalise(plate.text)), len(normalise(vehicle.vote.text)))
+    longer = max(len(normalise(plate.text)), len(normalise(voted)))
     return _iou(plate.box, vehicle.box) >= SAME_PLACE_IOU and distance <= 0.5 * longer
 
 
@@ -65,18 +65,20 @@ def track(frames: Iterable[tuple[float, list[PlateRead]]], max_gap: float = MAX_
             open_tracks.remove(vehicle)
             closed.append(vehicle)
         claimed: set[int] = set()
+        # Each track's reading, voted once per frame (a track takes at most one plate per frame).
+        voted = [vehicle.vote.text for vehicle in open_tracks]
         for plate in plates:
-            def affinity(item: tuple[int, Vehicle]) -> float:
-                _, vehicle = item
-                return _iou(plate.box, vehicle.box) + (1.0 if plate_distance(plate.text, vehicle.vote.text) <= SAME_TEXT else 0.0)
+            def affinity(index: int) -> float:
+                close = plate_distance(plate.text, voted[index]) <= SAME_TEXT
+                return _iou(plate.box, open_tracks[index].box) + (1.0 if close else 0.0)
 
-            candidates = [(i, v) for i, v in enumerate(open_tracks) if i not in claimed]
+            candidates = [i for i in range(len(voted)) if i not in claimed]
             best = max(candidates, key=affinity, default=None)
-            if best is not None and _same_vehicle(plate, best[1]):
-                index, vehicle = best
+            if best is not None and _same_vehicle(plate, open_tracks[best], voted[best]):
+                vehicle = open_tracks[best]
                 vehicle.last_seen, vehicle.box = time, plate.box
                 vehicle.readings.append(plate)
-                claimed.add(index)
+                claimed.add(best)
             else:
                 open_tracks.append(Vehicle(time, time, plate.box, [plate]))
                 claimed.add(len(open_tracks) - 1)
