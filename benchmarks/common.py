@@ -14,6 +14,7 @@ import resource
 import shlex
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from importlib import metadata
@@ -52,6 +53,18 @@ def serve(run: Callable[[], dict]) -> None:
             json.dump({"error": f"{type(err).__name__}: {err}"}, reply)
             return
         json.dump({**result, "peak_rss_mb": peak_rss_mb()}, reply)
+
+
+def serve_listing(runner: Callable[[list[Path]], list], listing: Path) -> None:
+    """Worker side for engines that read a list of image files: {"outputs", "seconds"} for the paths in `listing`."""
+    paths = [Path(p) for p in listing.read_text(encoding="utf-8").splitlines()]
+
+    def run() -> dict:
+        start = time.perf_counter()
+        outputs = runner(paths)
+        return {"outputs": outputs, "seconds": time.perf_counter() - start}
+
+    serve(run)
 
 
 def call_worker(script: str, args: list[str]) -> dict:

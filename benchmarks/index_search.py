@@ -17,7 +17,6 @@ latency is wall time of `search()` including result decoding.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys

@@ -19,12 +19,11 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from common import REPO, ENGINES, call_worker, comma_list, environment, environment_lines, positive_int, serve, write_report
+from common import REPO, ENGINES, call_worker, comma_list, environment, environment_lines, positive_int, serve_listing, write_report
 
 SETS = {"plate_crops": 52, "car_photos": 53}
 
@@ -87,17 +86,6 @@ def run_rapidocr(paths: list[Path]) -> list[list[str]]:
 RUNNERS = {"ocrforge": run_ocrforge, "tesseract": run_tesseract, "rapidocr": run_rapidocr}
 
 
-def worker(engine: str, listing: Path) -> None:
-    paths = [Path(p) for p in listing.read_text(encoding="utf-8").splitlines()]
-
-    def run() -> dict:
-        start = time.perf_counter()
-        lines = RUNNERS[engine](paths)
-        return {"lines": lines, "seconds": time.perf_counter() - start}
-
-    serve(run)
-
-
 def correct(lines: list[str], truth: str) -> bool:
     from ocrforge.plates.matching import normalise
 
@@ -116,7 +104,7 @@ def main() -> None:
     parser.add_argument("--listing", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.listing)
+        serve_listing(RUNNERS[args.worker], args.listing)
         return
     if args.cache is None:
         parser.error("--cache is required")
@@ -132,10 +120,10 @@ def main() -> None:
             if "error" in reply:
                 rows.append({"set": name, "engine": engine, "status": "n/a", "reason": reply["error"]})
                 continue
-            hits = [correct(lines, truth) for lines, truth in zip(reply["lines"], truths)]
+            hits = [correct(lines, truth) for lines, truth in zip(reply["outputs"], truths)]
             rows.append({"set": name, "engine": engine, "status": "ok", "n": len(truths), "accuracy": float(np.mean(hits)),
                          "images_per_s": len(truths) / reply["seconds"], "peak_rss_mb": reply["peak_rss_mb"],
-                         "predictions": reply["lines"]})
+                         "predictions": reply["outputs"]})
             print(f"{name} {engine}: {rows[-1]['accuracy']:.1%}", file=sys.stderr)
 
     lines = ["# Licence plates", "", *environment_lines(env), "- ocrforge model: shipped weights/plates.onnx with weights/dbnet.onnx",

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
+from ocrforge.digits.cli import add_digits_parser
+from ocrforge.digits.cli import add_eval_parser as add_eval_digits_parser
+from ocrforge.digits.cli import add_synth_parser as add_synth_house_parser
+from ocrforge.digits.cli import add_train_house_parser
+from ocrforge.digits.cli import add_train_parser as add_train_ram_parser
 from ocrforge.index.cli import add_parsers as add_index_parsers
 from ocrforge.plates.cli import add_parsers as add_plate_parsers
 from ocrforge.server.cli import add_parser as add_serve_parser
@@ -62,7 +68,7 @@ def _cmd_train_recognizer(args: argparse.Namespace) -> int:
         shards=args.shards, out=args.out, render_workers=args.render_workers, init_from=args.init_from,
         chunk_size=args.chunk_size, arch=args.arch, steps=args.steps, batch_size=args.batch_size,
         lr=args.lr, val_every=args.val_every, val_size=args.val_size, seed=args.seed, threads=args.threads,
-        bf16=not args.no_bf16, resume=args.resume, validation=args.validation,
+        bf16=not args.no_bf16, resume=args.resume, validation=args.validation, model_args=args.model_args,
     )
     final = train(cfg)
     print(" ".join(f"{k}={v}" for k, v in final.items()))
@@ -139,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.set_defaults(run=_cmd_scan)
     add_plate_parsers(sub)
     add_index_parsers(sub)
+    add_digits_parser(sub)
     add_serve_parser(sub)
 
     synth = sub.add_parser("synth", help="the synthetic text-image engine").add_subparsers(dest="what", required=True)
@@ -172,10 +179,13 @@ def build_parser() -> argparse.ArgumentParser:
     det_shards.add_argument("--shard-size", type=int, default=200)
     det_shards.add_argument("--first", type=int, default=0, help="index of the first shard (to extend a stream)")
     det_shards.set_defaults(run=_cmd_synth_detection_shards)
+    add_synth_house_parser(synth)
 
     train = sub.add_parser("train", help="train a model").add_subparsers(dest="what", required=True)
     recognizer = train.add_parser("recognizer", help="train a text recognizer on synthetic text")
     recognizer.add_argument("--arch", default="crnn")
+    recognizer.add_argument("--model-args", type=json.loads, default={},
+                            help='JSON of architecture settings, e.g. \'{"channels": [48, 96, 192, 256, 320], "lstm_hidden": 192}\'')
     recognizer.add_argument("--shards", type=Path, help="pre-rendered shards; without it samples are rendered live")
     recognizer.add_argument("--render-workers", type=int, default=2, help="processes rendering live (no --shards)")
     recognizer.add_argument("--chunk-size", type=int, default=2048, help="samples sorted by width together, then cut into batches")
@@ -209,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     detector.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     detector.add_argument("--init-from", type=Path, help="checkpoint whose weights to start from")
     detector.set_defaults(run=_cmd_train_detector)
+    add_train_ram_parser(train)
+    add_train_house_parser(train)
 
     evaluate = sub.add_parser("eval", help="measure a model on a labelled set").add_subparsers(dest="what", required=True)
     rec_eval = evaluate.add_parser("recognizer", help="word accuracy, CER, 1-NED, accuracy by length, confusions, speed")
@@ -220,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec_eval.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
     rec_eval.add_argument("--json", action="store_true", help="one JSON object instead of the readable report")
     rec_eval.set_defaults(run=_cmd_eval_recognizer)
+    add_eval_digits_parser(evaluate)
 
     export = sub.add_parser("export", help="export a checkpoint to ONNX with its charset and geometry in the metadata")
     export.add_argument("checkpoint", type=Path)

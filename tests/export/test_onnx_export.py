@@ -5,11 +5,10 @@ import onnxruntime as ort
 import pytest
 import torch
 
-from ocrforge.export.onnx import export_detector, export_model, max_abs_difference
+from ocrforge.export.onnx import attention_difference, export_attention, export_detector, export_digits, export_model, max_abs_difference
 from ocrforge.models.registry import create, names
 from ocrforge.runtime.detector import Detector
 from ocrforge.runtime.recognizer import Recognizer
-
 
 
 # CTC recognizers export as one graph; attention ones as two (tests/models/test_attention.py).
@@ -53,3 +52,34 @@ def test_a_recognizer_is_refused_as_a_detector(tmp_path):
     path = export_model(create("crnn").eval(), "crnn", tmp_path / "m.onnx")
     with pytest.raises(ValueError, match="not an ocrforge detector"):
         Detector(path)
+
+
+def test_export_leaves_a_trained_model_as_it_was(tmp_path):
+    """Batch norms whose statistics are not the defaults (as after training) must come out of an export
+    in eval mode and unchanged: the exporter restores the mode it found its wrapper in."""
+    torch.manual_seed(0)
+    model = create("attention", max_length=8).eval()
+    for module in model.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.running_mean.uniform_(-1, 1)
+            module.running_var.uniform_(0.5, 2)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    path = export_attention(model, "attention", tmp_path / "a.onnx")
+    assert not model.training
+    images = (np.random.default_rng(0).random((2, 1, 32, 120)) * 255).astype(np.float32)
+    assert attention_difference(model, path, images) < 1e-4
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+@pytest.mark.parametrize("arch", names("digits"))
+def test_digit_models_match_pytorch(arch, tmp_path):
+    torch.manual_seed(0)
+    model = create(arch).eval()
+    path = export_digits(model, arch, tmp_path / f"{arch}.onnx")
+    height, width = (model.config.image_size,) * 2 if arch == "ram" else (model.config.height, model.config.width)
+    images = (np.random.default_rng(0).random((3, 1, height, width)) * 255).astype(np.float32)
+    probs, locations = ort.InferenceSession(str(path)).run(None, {"images": images})
+    with torch.no_grad():
+        out = model(torch.from_numpy(images))
+    assert np.abs(probs - torch.softmax(out["logits"], -1).numpy()).max() < 1e-4
+    assert np.abs(locations - out["locations"].numpy()).max() < 1e-4

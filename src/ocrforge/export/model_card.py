@@ -14,6 +14,8 @@ INPUTS = {
                  "two graphs: the encoder (image and column mask -> memory, keys, first hidden state) and one decoder step "
                  "(previous token, hidden, memory, keys, mask -> probabilities over <pad>, <sos>, <eos> + 95 printable ASCII "
                  "characters, next hidden, attention over the columns), looped by the runtime.",
+    "digits": "- Input: grayscale 28x28 (or 60x60) white digit on black, 0..255 (MNIST's form; `ocrforge digits` brings any "
+              "photo of a digit to it); output: class probabilities and the glimpse path (x, y in [-1, 1] per glimpse).",
     "detector": "- Input: RGB image, 0..255, sides scaled to multiples of 32; output: text probability map at half resolution, "
                 "turned into word quadrilaterals by `ocrforge.detect.boxes`.",
 }
@@ -29,6 +31,14 @@ def _data_recipe(task: str, state: dict) -> str:
                 "condensed train faces, angles up to 40°, dirt, night, glare, blur, detector-like box jitter), stream seeds "
                 ">= 3100 (shards name theirs). Validation: " + "; ".join(f"{name} (seed {seed}, {split} faces)" for name, seed, split in PLATE_VALIDATION_SETS)
                 + ". No real image was trained on.")
+    if task == "digits":
+        from ocrforge.train.ram import VALIDATION_SHARE
+
+        return ("Real handwritten digits: `../shared/data/mnist/mnist_5k.csv.gz` (the 5,000 MNIST training digits the data "
+                f"README allows training on), a fixed random {VALIDATION_SHARE:.0%} held out to pick the checkpoint, the rest "
+                "augmented afresh every batch (rotation, scale, shear, shift, elastic distortion; for the 60x60 variants "
+                "placed at random, with four 8x8 fragments of other digits as clutter). The official 10,000 test digits "
+                "were never trained or tuned on.")
     if task == "detector":
         from ocrforge.train.detector import VALIDATION_SETS as DETECTOR_SETS
 
@@ -81,5 +91,7 @@ def model_card(state: dict, onnx_path: Path, parameters: int, task: str = "recog
         keys = list(history[-1])
         lines += ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
         lines += ["| " + " | ".join(str(h.get(k, "")) for k in keys) + " |" for h in history]
-    lines += ["", "Benchmarks against Tesseract and RapidOCR: see the README and `benchmarks/results/`.", ""]
+    if task != "digits":
+        lines += ["", "Benchmarks against Tesseract and RapidOCR: see the README and `benchmarks/results/`."]
+    lines.append("")
     return "\n".join(lines)

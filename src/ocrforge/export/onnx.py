@@ -41,6 +41,9 @@ def _export(module: nn.Module, example: torch.Tensor | tuple, out: Path, output:
     """`module` traced to ONNX at `out` with `metadata`. One input and output by default; several when
     `example` is a tuple and names are lists, their dynamic axes then keyed by name."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    # The exporter puts a module back in the mode it found it in: a fresh wrapper is in training mode,
+    # which would leave the model's batch norms updating their statistics on the next forward pass.
+    module.eval()
     inputs = input_names or ["images"]
     outputs = output if isinstance(output, list) else [output]
     axes = {**input_axes, **output_axes} if input_names else {"images": input_axes, outputs[0]: output_axes}
@@ -161,6 +164,41 @@ def export_detector(model: nn.Module, arch: str, out: Path, extra_metadata: dict
                    {0: "batch", 2: "map_height", 3: "map_width"}, metadata)
 
 
+class _DigitGraph(nn.Module):
+    """The recurrent attention model's inference graph: every glimpse unrolled, locations from the
+    policy's mean, so one run gives the class probabilities and the glimpse path."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        out = self.model(images, sample=False)
+        return torch.softmax(out["logits"], dim=-1), out["locations"]
+
+
+def export_digits(model: nn.Module, arch: str, out: Path, extra_metadata: dict[str, str] | None = None) -> Path:
+    """A digit model as ONNX: images (B, 1, H, W) 0..255 -> probs (B, classes) for RAM or (B, steps,
+    classes) for DRAM, and locations (B, glimpses, 2) in [-1, 1] (x, y)."""
+    config = model.config
+    height, width = _digit_input_size(model)
+    metadata = {
+        "arch": arch, "task": "digits", "height": str(height), "width": str(width),
+        "patch": str(config.patch), "scales": str(config.scales),
+        "preprocessing": ("grayscale, white digit on black, pixels 0..255" if arch == "ram" else
+                          "grayscale scaled to fit (aspect kept, border repeated), 1-99 percentile contrast stretch, 0..255"),
+        "model_args": json.dumps(model.model_args()), **(extra_metadata or {}),
+    }
+    example = torch.rand(2, 1, height, width) * 255
+    return _export(_DigitGraph(model.eval()), example, out, ["probs", "locations"], {"images": {0: "batch"}},
+                   {"probs": {0: "batch"}, "locations": {0: "batch"}}, metadata, input_names=["images"])
+
+
+def _digit_input_size(model: nn.Module) -> tuple[int, int]:
+    config = model.config
+    return (config.image_size, config.image_size) if hasattr(config, "image_size") else (config.height, config.width)
+
+
 def max_abs_difference(model: nn.Module, onnx_path: Path, images: np.ndarray) -> float:
     """Largest difference between PyTorch's and onnxruntime's outputs for `images`."""
     import onnxruntime as ort
@@ -199,7 +237,10 @@ def export_checkpoint(checkpoint: Path, out: Path) -> Path:
     extra = {"training_step": str(state["step"])}
     rng = np.random.default_rng(0)
     task = task_of(state["arch"])
-    if task == "detector":
+    if task == "digits":
+        path = export_digits(model, state["arch"], out, extra)
+        probe = (rng.random((3, 1, *_digit_input_size(model))) * 255).astype(np.float32)
+    elif task == "detector":
         path = export_detector(model, state["arch"], out, extra)
         probe = (rng.random((1, 3, 96, 160)) * 255).astype(np.float32)
     elif hasattr(model, "step"):

@@ -44,4 +44,4 @@ def names(task: str | None = None) -> list[str]:
 
 def _import_architectures() -> None:
     # Importing a module runs its @register lines.
-    from ocrforge.models import attention_ocr, crnn, dbnet  # noqa: F401
+    from ocrforge.models import attention_ocr, crnn, dbnet, dram, ram  # noqa: F401

@@ -70,7 +70,7 @@ def _label(draw: ImageDraw.ImageDraw, word: Word, size: tuple[int, int]) -> None
     quad = _quad(word)
     # box height of a rotated quad: the mean length of its two short sides
     height = (np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
-    font = _font(int(min(MAX_FONT, max(MIN_FONT, LABEL_SCALE * height))))
+    font = label_font(int(min(MAX_FONT, max(MIN_FONT, LABEL_SCALE * height))))
     left, top, right, bottom = draw.textbbox((0, 0), word.text, font=font)
     w, h = right - left + 2 * PAD, bottom - top + 2 * PAD
     x0, y0 = quad.min(axis=0)
@@ -90,7 +90,7 @@ def _ink(background: tuple[int, int, int]) -> tuple[int, int, int]:
 
 
 @lru_cache(maxsize=None)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def label_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     for candidate in FONT_CANDIDATES:
         try:
             return ImageFont.truetype(candidate, size)
@@ -123,5 +123,5 @@ def draw_attention(crop: np.ndarray, text: str, attention: np.ndarray, width_str
         y = i * (height * scale + PAD)
         canvas.paste(Image.fromarray(np.clip(row, 0, 255).astype(np.uint8)), (label_w, y))
         label = "" if i == 0 else repr(text[i - 1])[1:-1] or " "
-        draw.text((PAD, y + height * scale // 4), label, font=_font(2 * MIN_FONT), fill=(0, 0, 0))
+        draw.text((PAD, y + height * scale // 4), label, font=label_font(2 * MIN_FONT), fill=(0, 0, 0))
     return np.asarray(canvas)

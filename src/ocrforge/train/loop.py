@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,7 @@ class TrainConfig:
     chunk_size: int = 2048  # samples sorted by width together before being cut into batches
     init_from: Path | None = None  # start from these weights (fine-tuning), not from scratch
     validation: str = "words"  # which fixed sets choose the best checkpoint: "words", or "plates" for the plate recognizer
+    model_args: dict = field(default_factory=dict)  # architecture settings (CRNNConfig fields...); a resumed run keeps its own
 
 
 def _to_torch(batch: dict) -> tuple[torch.Tensor, dict]:
@@ -110,11 +111,18 @@ def _validate(model: torch.nn.Module, val: dict, charset: Charset) -> dict[str, 
     return metrics
 
 
+def _model_args(cfg: TrainConfig) -> dict:
+    last = cfg.out / "last.pt"
+    if cfg.resume and last.exists():
+        return torch.load(last, map_location="cpu", weights_only=False)["model_args"]
+    return cfg.model_args
+
+
 def train(cfg: TrainConfig) -> dict:
     """Train until cfg.steps; returns the last validation metrics."""
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
-    model = create(cfg.arch)
+    model = create(cfg.arch, **_model_args(cfg))
     charset = Charset(model.config.charset)
     config = {k: str(v) for k, v in asdict(cfg).items()}
     session = TrainingSession(cfg.out, cfg.arch, model, lr=cfg.lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,

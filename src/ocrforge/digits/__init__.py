@@ -1,0 +1,1 @@
+"""Reading digits with the recurrent attention model: single handwritten digits (RAM)."""

@@ -1,0 +1,85 @@
+"""The house-number reader (DRAM): targets, decoding, its input, and a few training steps."""
+
+import numpy as np
+import pytest
+import torch
+
+from ocrforge.digits.house import decode_steps, house_input
+from ocrforge.models.dram import DRAM, END, DRAMConfig
+from ocrforge.train.dram import IGNORE, sequence_targets
+
+TINY = DRAMConfig(height=32, width=64, patch=8, scales=2, glimpses_per_digit=1, max_digits=3, hidden=32)
+
+
+def test_sequence_targets_end_after_the_digits_and_ignore_the_rest():
+    boxes = np.full((2, 5, 4), np.nan, np.float32)
+    boxes[0, :2] = [[0, 0, 32, 64], [64, 0, 32, 64]]
+    boxes[1, :1] = [[48, 16, 32, 32]]
+    labels, centres = sequence_targets(["47", "9"], boxes, steps=4, height=64, width=128)
+    assert labels.tolist() == [[4, 7, END, IGNORE], [9, END, IGNORE, IGNORE]]
+    assert np.allclose(centres[0, 0], [-0.75, 0.0]) and np.allclose(centres[0, 1], [0.25, 0.0])
+    assert np.allclose(centres[1, 0], [0.0, 0.0])
+    with pytest.raises(ValueError, match="more digits"):
+        sequence_targets(["1234"], boxes[:1], steps=4, height=64, width=128)
+
+
+def test_decode_stops_at_the_first_end():
+    probs = np.full((4, 11), 0.01)
+    for step, cls in enumerate([3, 0, END, 5]):
+        probs[step, cls] = 0.9
+    digits, confidence = decode_steps(probs)
+    assert digits == "30"
+    assert confidence == pytest.approx(0.9**3)
+    probs[0] = 0.01
+    probs[0, END] = 0.9
+    assert decode_steps(probs)[0] == ""
+
+
+def test_house_input_keeps_the_aspect_and_stretches_contrast():
+    image = np.full((50, 50, 3), 120, np.uint8)
+    image[10:40, 20:30] = 140  # a faint digit
+    out = house_input(image, 64, 128)
+    assert out.shape == (64, 128) and out.dtype == np.uint8
+    assert out.max() == 255 and out.min() == 0  # 1-99 percentile stretch
+    columns = np.nonzero(out.max(axis=0) == 255)[0]
+    assert 64 - 15 < columns.mean() < 64 + 15  # the square image sits in the middle, not stretched across
+    assert columns.max() - columns.min() < 20
+
+
+def test_forward_shapes_and_a_few_steps_lower_the_classification_loss():
+    torch.manual_seed(0)
+    model = DRAM(TINY)
+    images = torch.zeros(8, 1, 32, 64)
+    images[:4, :, 8:24, 10:20] = 255  # "1" on the left
+    images[4:, :, 8:24, 40:50] = 255  # "2" on the right
+    labels = torch.tensor([[1, END, IGNORE, IGNORE]] * 4 + [[2, END, IGNORE, IGNORE]] * 4)
+    centres = torch.zeros(8, 4, 2)
+    out = model.eval()(images)
+    assert out["logits"].shape == (8, 4, 11) and out["locations"].shape == (8, 4, 2)
+    optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(40):
+        out = model.train()(images, {"labels": labels, "centres": centres, "box_weight": 0.5})
+        optimiser.zero_grad()
+        out["loss"].backward()
+        optimiser.step()
+        losses.append(torch.nn.functional.cross_entropy(out["logits"].flatten(0, 1), labels.flatten(), ignore_index=IGNORE).item())
+    assert np.mean(losses[-5:]) < 0.5 * np.mean(losses[:5])
+
+
+def test_box_guidance_pulls_the_glimpses_to_the_digits():
+    torch.manual_seed(0)
+    model = DRAM(TINY)
+    images = torch.rand(4, 1, 32, 64) * 255
+    labels = torch.tensor([[5, END, IGNORE, IGNORE]] * 4)
+    target = torch.tensor([0.6, -0.4])
+    centres = torch.zeros(4, 4, 2)
+    centres[:, 0] = target
+    optimiser = torch.optim.Adam(model.parameters(), lr=5e-3)
+    for _ in range(150):
+        out = model.train()(images, {"labels": labels, "centres": centres, "box_weight": 5.0})
+        optimiser.zero_grad()
+        out["loss"].backward()
+        optimiser.step()
+    first = model.eval()(images)["locations"][:, 0]
+    assert torch.all((first - target).abs() < 0.2)
