@@ -86,7 +86,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_eval_recognizer(args: argparse.Namespace) -> int:
     from ocrforge.eval.run import evaluate_recognizer
 
-    return evaluate_recognizer(args.data, args.model, args.limit, args.ignore_spaces, args.decoder, args.json)
+    return evaluate_recognizer(args.data, args.model or args.arch, args.limit, args.ignore_spaces, args.decoder, args.json)
+
+
+def _cmd_eval_detector(args: argparse.Namespace) -> int:
+    from ocrforge.eval.run_detector import evaluate_detector
+
+    return evaluate_detector(args.data, args.model, args.limit, args.iou, args.max_side, args.json)
 
 
 def _cmd_recognize(args: argparse.Namespace) -> int:
@@ -226,12 +232,23 @@ def build_parser() -> argparse.ArgumentParser:
     rec_eval = evaluate.add_parser("recognizer", help="word accuracy, CER, 1-NED, accuracy by length, confusions, speed")
     rec_eval.add_argument("--data", required=True, help="KIND:PATH, e.g. folder:../shared/data/words_real (kinds: folder, "
                           "mnist, mnist_csv, svhn, svhn_full, svt, icdar, lmdb)")
-    rec_eval.add_argument("--model", type=Path, help="ONNX recognizer (default: the shipped CRNN)")
+    rec_eval.add_argument("--arch", choices=["crnn", "attention"], default="crnn", help="shipped recognizer to measure (default crnn)")
+    rec_eval.add_argument("--model", type=Path, help="an ONNX recognizer file instead of a shipped one (CTC or attention)")
     rec_eval.add_argument("--limit", type=int, help="only the first N samples")
     rec_eval.add_argument("--ignore-spaces", action="store_true", help="compare without spaces (receipt labels)")
     rec_eval.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
     rec_eval.add_argument("--json", action="store_true", help="one JSON object instead of the readable report")
     rec_eval.set_defaults(run=_cmd_eval_recognizer)
+    det_eval = evaluate.add_parser("detector", help="precision, recall and H-mean of the word boxes found (IoU >= 0.5)")
+    det_eval.add_argument("--data", required=True, help="KIND:PATH, e.g. boxes:../shared/data/receipts_det (kinds: boxes "
+                                                        "(detection JSON), icdar (gt_*.txt), svt (train.xml/test.xml))")
+    det_eval.add_argument("--model", type=Path, help="ONNX detector (default: the shipped DBNet)")
+    det_eval.add_argument("--limit", type=int, help="only the first N images")
+    det_eval.add_argument("--iou", type=float, default=0.5, help="IoU a found box needs with a true one to match it (default 0.5)")
+    det_eval.add_argument("--max-side", type=int, default=1280,
+                          help="longer side the detector works at (default 1280; small print is looked at again larger)")
+    det_eval.add_argument("--json", action="store_true", help="one JSON object instead of the readable report")
+    det_eval.set_defaults(run=_cmd_eval_detector)
     add_eval_digits_parser(evaluate)
 
     export = sub.add_parser("export", help="export a checkpoint to ONNX with its charset and geometry in the metadata")

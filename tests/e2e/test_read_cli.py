@@ -139,3 +139,35 @@ def test_fine_print_on_a_big_image_is_looked_at_again_larger(ocr):
     photo[:sheet.shape[0], :sheet.shape[1]] = sheet
     found = [d.quad for d in ocr.detector.detect(photo)]
     assert score_image(found, [q * scale for q in page.quads]).recall >= 0.8
+
+
+def test_eval_detector_scores_a_set_in_either_format_and_names_a_bad_image(ocr, scenes, tmp_path):
+    from ocrforge.data.readers.boxes import save_boxes
+
+    boxes, icdar = tmp_path / "boxes", tmp_path / "icdar"
+    boxes.mkdir()
+    icdar.mkdir()
+    for i, item in enumerate(scenes[:4]):
+        Image.fromarray(item.image).save(boxes / f"s{i}.png")
+        Image.fromarray(item.image).save(icdar / f"s{i}.png")
+        save_boxes(boxes / f"s{i}.json", f"s{i}.png", item.image.shape, item.quads, item.texts)
+        rows = [",".join(str(round(float(v))) for v in q.reshape(-1)) + "," + t for q, t in zip(item.quads, item.texts)]
+        (icdar / f"gt_s{i}.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    reports = {}
+    for kind, folder in (("boxes", boxes), ("icdar", icdar)):
+        result = subprocess.run([sys.executable, "-m", "ocrforge", "eval", "detector", "--data", f"{kind}:{folder}", "--json"],
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        reports[kind] = json.loads(result.stdout)
+    assert reports["boxes"]["images"] == 4 and reports["boxes"]["hmean"] >= 0.85, reports["boxes"]
+    assert abs(reports["icdar"]["hmean"] - reports["boxes"]["hmean"]) < 0.03  # corners rounded to whole pixels
+    expected = MatchScore()
+    for item in scenes[:4]:
+        expected.add(score_image([d.quad for d in ocr.detector.detect(item.image)], item.quads))
+    assert reports["boxes"]["matched"] == expected.matched and reports["boxes"]["predicted"] == expected.predicted
+
+    (boxes / "s0.png").write_bytes(b"not an image")
+    result = subprocess.run([sys.executable, "-m", "ocrforge", "eval", "detector", "--data", f"boxes:{boxes}"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "s0.png" in result.stderr
+    assert "3 images" in result.stdout and "H-mean" in result.stdout

@@ -20,6 +20,8 @@ SEED = 42  # training streams use seeds >= 100: these words were never trained o
 # A floor under the shipped model's measured accuracy on this set (91.0% for the model of
 # 2026-11-25), so a worse model cannot ship. Issue #2's bar is 95%: not met yet, the issue stays open.
 MIN_CLEAN_WORD_ACCURACY = 0.88
+# The same for the shipped Attention-OCR (90.5% for the model of 2026-12-01; issue #4 asks 95%).
+MIN_CLEAN_WORD_ACCURACY_ATTENTION = 0.87
 # Clean printed dictionary words in the training fonts (other seeds, so other words and pixels).
 CLEAN_WORDS = SynthRecipe(line_fraction=0.0, min_strength=0.0, max_strength=0.0, clean_fraction=1.0, vocabulary="dictionary")
 
@@ -51,6 +53,21 @@ def test_shipped_model_reads_clean_words(clean_words):
     assert [Path(p).name for p, _ in rows] == [f"{i:03d}.png" for i in range(200)]
     scores = score([t for _, t in rows], texts)
     assert scores.word_accuracy >= MIN_CLEAN_WORD_ACCURACY, scores
+
+
+def test_shipped_attention_model_reads_clean_words_and_shows_where_it_looked(clean_words, tmp_path):
+    folder, texts = clean_words
+    explain = tmp_path / "explain"
+    result = _cli("--arch", "attention", "--explain", str(explain), str(folder))
+    assert result.returncode == 0, result.stderr
+    rows = _parse_tsv(result.stdout)
+    assert [Path(p).name for p, _ in rows] == [f"{i:03d}.png" for i in range(200)]
+    scores = score([t for _, t in rows], texts)
+    assert scores.word_accuracy >= MIN_CLEAN_WORD_ACCURACY_ATTENTION, scores
+    pictures = sorted(explain.glob("*.attention.png"))
+    assert [p.name for p in pictures] == [f"{i:03d}.attention.png" for i in range(200)]
+    crop = Image.open(folder / "000.png")
+    assert Image.open(pictures[0]).size[1] > crop.size[1]  # the crop with one heat-map row per character under it
 
 
 def test_output_follows_input_order_and_bad_inputs_do_not_stop_the_batch(clean_words, tmp_path):

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 import torch
 
+from ocrforge.data.readers import Sample
 from ocrforge.digits.house import decode_steps, house_input
 from ocrforge.models.dram import DRAM, END, DRAMConfig
-from ocrforge.train.dram import IGNORE, sequence_targets
+from ocrforge.train.dram import IGNORE, real_house_number, sequence_targets
 
 TINY = DRAMConfig(height=32, width=64, patch=8, scales=2, glimpses_per_digit=1, max_digits=3, hidden=32)
 
@@ -83,3 +84,20 @@ def test_box_guidance_pulls_the_glimpses_to_the_digits():
         optimiser.step()
     first = model.eval()(images)["locations"][:, 0]
     assert torch.all((first - target).abs() < 0.2)
+
+
+def test_real_house_numbers_are_cut_around_their_digits_with_the_boxes_carried_along():
+    photo = np.full((300, 400, 3), 200, np.uint8)
+    boxes = ((150, 120, 20, 40), (175, 122, 22, 40))
+    for x, y, w, h in boxes:
+        photo[y : y + h, x : x + w] = 0  # a dark block where each digit's box is
+    cut, mapped = real_house_number(Sample(photo, "42", "photo.png", boxes=boxes))
+    assert cut.shape == (64, 128) and cut.dtype == np.uint8
+    assert np.isnan(mapped[2:]).all()
+    for x, y, w, h in mapped[:2]:
+        inside = cut[int(np.ceil(y)) + 1 : int(y + h) - 1, int(np.ceil(x)) + 1 : int(x + w) - 1]
+        assert inside.size and inside.max() < 40  # the digit's block lands in its mapped box
+    ink = np.argwhere(cut < 100)
+    assert 0 < ink[:, 1].min() and ink[:, 1].max() < 127 and 0 < ink[:, 0].min() and ink[:, 0].max() < 63  # margin kept
+    with pytest.raises(ValueError, match="no digit boxes"):
+        real_house_number(Sample(photo, "42", "plain.png"))

@@ -89,6 +89,15 @@ def test_detection_scores_match_one_to_one_at_iou_half():
     assert s.hmean == pytest.approx(0.4)
 
 
+def test_found_boxes_inside_dont_care_regions_count_neither_way():
+    truth = [rect(50, 50, 40, 10, 0)]
+    dont_care = [rect(200, 200, 60, 20, 0)]
+    predicted = [rect(50, 50, 40, 10, 0), rect(205, 200, 30, 16, 0), rect(400, 400, 20, 10, 0)]
+    s = score_image(predicted, truth, ignore=dont_care)
+    assert (s.matched, s.predicted, s.ground_truth) == (1, 2, 1)  # the one inside the region is dropped
+    assert score_image(predicted, truth).predicted == 3
+
+
 def test_expand_quad_grows_every_side_by_a_share_of_the_height_along_the_text():
     quad = reading_quad(cv2.boxPoints(((100, 100), (80, 20), 30)))
     grown = expand_quad(quad, 0.25)

@@ -9,14 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import h5py
 import lmdb
 import numpy as np
 import pytest
 import scipy.io
 from PIL import Image
 
-from ocrforge.data.readers import KINDS, SkippedSampleWarning, open_dataset, read_idx
+from ocrforge.data.readers import KINDS, SkippedSampleWarning, open_dataset, open_detection_set, read_idx
 
 RED, GREEN, BLUE, GREY = (255, 0, 0), (0, 255, 0), (0, 0, 255), (128, 128, 128)
 
@@ -98,34 +97,10 @@ def test_svhn_cropped_mat_with_10_meaning_0(tmp_path):
         assert s.image.shape == (32, 32, 3) and (s.image == colour).all()
 
 
-def _write_digit_struct(path: Path, entries: list[tuple[str, list[tuple[float, ...]]]]) -> None:
-    """digitStruct.mat as MATLAB v7.3 lays it out; each digit is (left, top, width, height, label)."""
-    with h5py.File(path, "w") as h5:
-        refs = h5.create_group("#refs#")
-
-        def ref_to(data: np.ndarray) -> h5py.Reference:
-            return refs.create_dataset(f"r{len(refs)}", data=data).ref
-
-        names, bboxes = [], []
-        for name, digits in entries:
-            names.append(ref_to(np.array([[ord(c)] for c in name], np.uint16)))  # MATLAB chars: (len, 1) uint16
-            group = refs.create_group(f"r{len(refs)}")
-            for k, key in enumerate(("left", "top", "width", "height", "label")):
-                if len(digits) == 1:  # one digit: the value itself
-                    group.create_dataset(key, data=np.array([[digits[0][k]]], np.float64))
-                else:  # several: one reference per digit, each to a (1, 1) dataset
-                    values = [[ref_to(np.array([[d[k]]], np.float64))] for d in digits]
-                    group.create_dataset(key, data=np.array(values, dtype=h5py.ref_dtype))
-            bboxes.append(group.ref)
-        struct_group = h5.create_group("digitStruct")
-        struct_group.create_dataset("name", data=np.array([[r] for r in names], dtype=h5py.ref_dtype))
-        struct_group.create_dataset("bbox", data=np.array([[r] for r in bboxes], dtype=h5py.ref_dtype))
-
-
-def test_svhn_full_digit_struct_both_bbox_layouts_and_a_missing_image(tmp_path):
+def test_svhn_full_digit_struct_both_bbox_layouts_and_a_missing_image(tmp_path, write_digit_struct):
     _png(tmp_path / "1.png", np.full((30, 50, 3), RED, np.uint8))
     _png(tmp_path / "2.png", np.full((20, 16, 3), GREEN, np.uint8))
-    _write_digit_struct(tmp_path / "digitStruct.mat", [
+    write_digit_struct(tmp_path / "digitStruct.mat", [
         ("1.png", [(2, 3, 10, 20, 1), (14, 3, 10, 20, 9), (26, 4, 11, 21, 10)]),
         ("gone.png", [(0, 0, 5, 5, 7)]),
         ("2.png", [(1.5, 2, 8, 15, 5)]),
@@ -178,6 +153,15 @@ def test_svt_word_crops_clamped_with_lexicon(tmp_path):
     assert samples[0].lexicon == ("HELLO", "WORLD", "FOO")
 
 
+def test_svt_as_a_detection_set_gives_each_image_its_rectangles(tmp_path):
+    _png(tmp_path / "img" / "00_01.png", _canvas(40, 60))
+    (tmp_path / "test.xml").write_text(SVT_XML, encoding="utf-8")
+    images = list(open_detection_set(f"svt:{tmp_path / 'test.xml'}"))
+    assert [i.image_path.name for i in images] == ["00_01.png", "00_02.png"]  # the missing image is named when loaded
+    assert images[0].texts == ["HELLO", "WORLD"]
+    assert np.array_equal(images[0].quads[0], [[10, 5], [30, 5], [30, 15], [10, 15]])
+
+
 # ---------------------------------------------------------------- ICDAR
 
 
@@ -224,6 +208,18 @@ def test_icdar2013_boxes_space_or_comma_separated_and_missing_image_skipped(tmp_
     assert [s.text for s in samples] == ["Tiredness", 'A "b"']
     assert np.array_equal(samples[0].image, image[20:40, 10:50])  # xmax, ymax are inside the box
     assert samples[1].image.shape == (5, 15, 3) and (samples[1].image == GREY).all()
+
+
+def test_icdar_as_a_detection_set_keeps_dont_care_regions_apart(tmp_path):
+    _png(tmp_path / "img_1.png", _canvas(80, 100))
+    _png(tmp_path / "100.png", _canvas(60, 80))
+    (tmp_path / "gt_img_1.txt").write_text("\ufeff10,10,50,10,50,30,10,30,Hi, there\r\n0,0,5,0,5,5,0,5,###\r\n", encoding="utf-8")
+    (tmp_path / "gt_100.txt").write_text('10 20 49 39 "Tiredness"\n', encoding="utf-8")
+    first, second = open_detection_set(f"icdar:{tmp_path}")
+    assert first.image_path.name == "100.png" and first.texts == ["Tiredness"]
+    assert np.array_equal(first.quads[0], [[10, 20], [50, 20], [50, 40], [10, 40]])  # 2013 boxes include xmax, ymax
+    assert second.texts == ["Hi, there"] and len(second.quads) == 1
+    assert np.array_equal(second.ignore[0], [[0, 0], [5, 0], [5, 5], [0, 5]])
 
 
 # ---------------------------------------------------------------- LMDB, folder
@@ -275,6 +271,8 @@ def test_open_dataset_rejects_bad_specs_naming_the_known_kinds(tmp_path):
     assert all(kind in str(err.value) for kind in KINDS)
     with pytest.raises(ValueError, match="expected KIND:PATH"):
         open_dataset(str(tmp_path / "no-kind"))
+    with pytest.raises(ValueError, match="unknown kind 'folder'; known: boxes, icdar, svt"):
+        open_detection_set(f"folder:{tmp_path}")
     with pytest.raises(FileNotFoundError, match="'svt:/no/such/test.xml'") as err:
         open_dataset("svt:/no/such/test.xml")
     assert all(kind in str(err.value) for kind in KINDS)

@@ -93,7 +93,8 @@ def add_digits_parser(sub: argparse._SubParsersAction) -> None:
     digits.add_argument("--from-file", type=Path, help="read more paths from this file, one per line ('-': stdin)")
     digits.add_argument("--model", default="house",
                         help="'house': the shipped house-number reader (1-5 digits); 'ram': one handwritten digit per "
-                             "image; or an exported .onnx digit model")
+                             "image ('ram-translated', 'ram-cluttered': the RAMs trained on 60x60 digits); or an exported "
+                             ".onnx digit model")
     digits.add_argument("--visualize", type=Path, metavar="DIR",
                         help="write DIR/<name>.glimpses.png: the glimpse path (the boxes it looked at, in order)")
     digits.add_argument("--json", action="store_true", help="one JSON object per image, with confidence and glimpse centres")
@@ -129,7 +130,8 @@ def add_eval_parser(evaluate: argparse._SubParsersAction) -> None:
     digits = evaluate.add_parser("digits", help="house-number accuracy (DRAM) or single-digit error (RAM) on a labelled set")
     digits.add_argument("--data", required=True, help="KIND:PATH, e.g. mnist:../shared/data/mnist/t10k-images-idx3-ubyte.gz "
                                                       "(with --model ram) or folder:DIR of house numbers")
-    digits.add_argument("--model", default="house", help="'house', 'ram' (shipped) or an exported .onnx digit model")
+    digits.add_argument("--model", default="house", help="'house', 'ram', 'ram-translated', 'ram-cluttered' (shipped) "
+                                                         "or an exported .onnx digit model")
     digits.add_argument("--variant", choices=VARIANTS, default="centred",
                         help="RAM only: show the digits centred (28x28), translated or cluttered (60x60, placed with a fixed seed)")
     digits.add_argument("--limit", type=int, help="only the first N digits")
@@ -175,7 +177,7 @@ def _cmd_train_dram(args: argparse.Namespace) -> int:
     from ocrforge.train.dram import DRAMTrainConfig, train_dram
 
     cfg = DRAMTrainConfig(
-        shards=args.shards, out=args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr,
+        shards=args.shards, out=args.out, real=args.real, steps=args.steps, batch_size=args.batch_size, lr=args.lr,
         val_every=args.val_every, val_size=args.val_size, box_guidance=args.box_guidance, seed=args.seed,
         threads=args.threads, resume=args.resume, init_from=args.init_from, model_args=args.model_args,
     )
@@ -188,6 +190,8 @@ def add_train_house_parser(train: argparse._SubParsersAction) -> None:
     house = train.add_parser("house-numbers", help="train the house-number reader (DRAM) on synthetic shards")
     house.add_argument("--shards", type=Path, required=True, help="folder of `ocrforge synth house-numbers --shards` output")
     house.add_argument("--out", type=Path, required=True)
+    house.add_argument("--real", metavar="KIND:PATH",
+                       help="real house numbers with digit boxes to train on as well, e.g. svhn_full:train/digitStruct.mat")
     house.add_argument("--steps", type=int, default=20000)
     house.add_argument("--batch-size", type=int, default=64)
     house.add_argument("--lr", type=float, default=1e-3)

@@ -29,7 +29,7 @@ def mnist_form(image: np.ndarray, side: int = MNIST_SIDE) -> np.ndarray:
     gray = gray.astype(np.float32)
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
     if np.median(border) > gray.mean():  # dark ink on light paper: MNIST is the other way round
-        gray = 255.0 - gray
+        gray, border = 255.0 - gray, 255.0 - border
     ink = np.clip(gray - np.median(border), 0, None)
     if ink.max() <= 0:
         return np.zeros((side, side), np.uint8)

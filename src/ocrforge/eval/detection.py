@@ -1,4 +1,5 @@
-"""Detection scoring as in ICDAR 2015: one-to-one matches at IoU >= 0.5, precision, recall, H-mean."""
+"""Detection scoring as in ICDAR 2015: one-to-one matches at IoU >= 0.5, precision, recall, H-mean;
+predictions that lie mostly inside a "don't care" region count neither way."""
 
 from __future__ import annotations
 
@@ -69,5 +70,20 @@ def match(predicted: list[np.ndarray], truth: list[np.ndarray], threshold: float
     return matches
 
 
-def score_image(predicted: list[np.ndarray], truth: list[np.ndarray], threshold: float = 0.5) -> MatchScore:
-    return MatchScore(len(match(predicted, truth, threshold)), len(predicted), len(truth))
+DONT_CARE_COVER = 0.5  # ICDAR 2015: a prediction this much inside a don't-care region is not counted
+
+
+def score_image(predicted: list[np.ndarray], truth: list[np.ndarray], threshold: float = 0.5,
+                ignore: list[np.ndarray] = ()) -> MatchScore:
+    matches = match(predicted, truth, threshold)
+    counted = len(predicted)
+    if ignore:
+        matched = {i for i, _ in matches}
+        regions = [_polygon(q) for q in ignore]
+        for i, quad in enumerate(predicted):
+            if i in matched:
+                continue
+            polygon = _polygon(quad)
+            if polygon.area > 0 and any(polygon.intersection(r).area / polygon.area >= DONT_CARE_COVER for r in regions):
+                counted -= 1
+    return MatchScore(len(matches), counted, len(truth))

@@ -29,7 +29,7 @@ def format_report(rep: RecognitionReport, title: str) -> str:
     return "\n".join(lines)
 
 
-def evaluate_recognizer(spec: str, model: Path | None, limit: int | None, ignore_spaces: bool, decoder: str, as_json: bool) -> int:
+def evaluate_recognizer(spec: str, model: Path | str | None, limit: int | None, ignore_spaces: bool, decoder: str, as_json: bool) -> int:
     try:
         samples = list(tqdm(open_dataset(spec, limit), desc="read", unit="crop", disable=as_json))
         recognizer = load_recognizer(model)

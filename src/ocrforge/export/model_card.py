@@ -7,15 +7,18 @@ from pathlib import Path
 
 from ocrforge.data.synth.recipe import SynthRecipe
 
-INPUTS = {
+INPUTS = {  # by architecture where it has its own input, else by task
     "recognizer": "- Input: grayscale crop scaled to 32 px high (width follows the aspect ratio), 1-99 percentile contrast stretch; "
                   "output: per-frame probabilities over the CTC blank + 95 printable ASCII characters.",
     "attention": "- Input: grayscale crop scaled to 32 px high (width follows the aspect ratio), 1-99 percentile contrast stretch; "
                  "two graphs: the encoder (image and column mask -> memory, keys, first hidden state) and one decoder step "
                  "(previous token, hidden, memory, keys, mask -> probabilities over <pad>, <sos>, <eos> + 95 printable ASCII "
                  "characters, next hidden, attention over the columns), looped by the runtime.",
-    "digits": "- Input: grayscale 28x28 (or 60x60) white digit on black, 0..255 (MNIST's form; `ocrforge digits` brings any "
-              "photo of a digit to it); output: class probabilities and the glimpse path (x, y in [-1, 1] per glimpse).",
+    "ram": "- Input: grayscale 28x28 (or 60x60) white digit on black, 0..255 (MNIST's form; `ocrforge digits` brings any "
+           "photo of a digit to it); output: class probabilities and the glimpse path (x, y in [-1, 1] per glimpse).",
+    "dram": "- Input: grayscale 64x128 house-number photo, 0..255, fitted with its aspect kept and contrast stretched "
+            "(`ocrforge.digits.house.house_input`); output: per step the probabilities of the digits 0-9 and \"end\", "
+            "and the glimpse path (x, y in [-1, 1] per glimpse).",
     "detector": "- Input: RGB image, 0..255, sides scaled to multiples of 32; output: text probability map at half resolution, "
                 "turned into word quadrilaterals by `ocrforge.detect.boxes`.",
 }
@@ -31,13 +34,25 @@ def _data_recipe(task: str, state: dict) -> str:
                 "condensed train faces, angles up to 40°, dirt, night, glare, blur, detector-like box jitter), stream seeds "
                 ">= 3100 (shards name theirs). Validation: " + "; ".join(f"{name} (seed {seed}, {split} faces)" for name, seed, split in PLATE_VALIDATION_SETS)
                 + ". No real image was trained on.")
+    if task == "digits" and state.get("arch") == "dram":
+        from ocrforge.train.dram import VALIDATION_SEED
+
+        real = sorted({c["real"] for c in (e.get("config") or {} for e in lineage) if c.get("real", "None") != "None"})
+        return ("Synthetic house numbers (`ocrforge.data.synth.house_numbers`: 1-5 digits painted on walls and on plaques, "
+                "neighbours cut by the frame, blur, perspective, low light; train font split, stream seeds >= 100, "
+                "pre-rendered shards named by their seed), a random 15% with inverted polarity"
+                + (f", and the real house numbers of {', '.join(real)} cut around their digits" if real else "; no real image")
+                + f". Validation: house numbers in holdout faces (seed {VALIDATION_SEED}), never trained on.")
     if task == "digits":
         from ocrforge.train.ram import VALIDATION_SHARE
 
+        variants = sorted({(e.get("config") or {}).get("variant", "centred") for e in lineage}) or ["centred"]
+        shown = {"centred": "centred in 28x28", "translated": "placed at random in 60x60",
+                 "cluttered": "placed at random in 60x60 with four 8x8 fragments of other digits as clutter"}
         return ("Real handwritten digits: `../shared/data/mnist/mnist_5k.csv.gz` (the 5,000 MNIST training digits the data "
                 f"README allows training on), a fixed random {VALIDATION_SHARE:.0%} held out to pick the checkpoint, the rest "
-                "augmented afresh every batch (rotation, scale, shear, shift, elastic distortion; for the 60x60 variants "
-                "placed at random, with four 8x8 fragments of other digits as clutter). The official 10,000 test digits "
+                "augmented afresh every batch (rotation, scale, shear, shift, elastic distortion), then "
+                + "; ".join(shown[v] for v in variants if v in shown) + ". The official 10,000 test digits "
                 "were never trained or tuned on.")
     if task == "detector":
         from ocrforge.train.detector import VALIDATION_SETS as DETECTOR_SETS
@@ -64,7 +79,7 @@ def model_card(state: dict, onnx_path: Path, parameters: int, task: str = "recog
         "",
         f"- Architecture: `{state['arch']}`, {parameters:,} parameters, ONNX file {onnx_path.stat().st_size / 1e6:.1f} MB.",
         f"- Model arguments: `{ {k: v for k, v in state['model_args'].items() if k != 'charset'} }`",
-        INPUTS["attention" if state["arch"] == "attention" else task],
+        INPUTS.get(state["arch"], INPUTS.get(task, "")),
         f"- Total training: {sum(s.get('steps', 0) - s.get('started_at_step', 0) for s in lineage):,} optimisation steps, "
         f"{_hours(sum(s.get('wall_seconds', 0) for s in lineage))} wall time on a 2-core CPU.",
         "",

@@ -81,15 +81,17 @@ class DRAM(nn.Module):
         logits, locations, means, log_probs, baselines = [], [], [], [], []
         for _ in range(cfg.steps):
             for _ in range(cfg.glimpses_per_digit):
-                # The policy reads the location RNN but does not train it: REINFORCE's noisy gradient stays in the emission.
-                mean = torch.tanh(self.emission(h2.detach()))
+                # The location RNN and the context network serve the policy alone, so the location losses
+                # (box guidance, REINFORCE) train them; the baseline only reads them.
+                mean = torch.tanh(self.emission(h2))
                 baselines.append(self.baseline(h2.detach()).squeeze(1))
                 location = policy_step(mean, cfg.location_std, sample, log_probs)
                 means.append(mean)
                 locations.append(location)
                 seen = F.relu(self.what(retina(x, location, cfg.patch, cfg.scales)) + self.where(location))
                 h1, c1 = self.reader(seen, (h1, c1))
-                h2, c2 = self.locator_rnn(h1, (h2, c2))
+                # The location RNN reads the reader without training it: no policy gradient reaches the classifier.
+                h2, c2 = self.locator_rnn(h1.detach(), (h2, c2))
             logits.append(self.classifier(h1))
         out = {"logits": torch.stack(logits, dim=1), "locations": torch.stack(locations, dim=1)}
         if targets is not None:

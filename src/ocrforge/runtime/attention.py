@@ -44,13 +44,17 @@ class AttentionRecognizer:
             raise ValueError(f"decoder must be 'greedy' or 'beam', not {decoder!r}")
         results: list[Reading | None] = [None] * len(crops)
         for idx, images, widths in batches_by_width(crops, batch_size):
-            mask = self._mask(widths, images.shape[3] // self.info.width_stride)
+            columns = images.shape[3] // self.info.width_stride
+            mask = self._mask(widths, columns)
             memory, keys, hidden = self.encoder.run(None, {"images": images, "mask": mask})
+            # The decoder is a GRU with no positional limit: a line wider than the trained maximum may
+            # hold more characters, but never more than one per column.
+            limit = max(self.max_length, columns)
             if decoder == "greedy":
-                readings = greedy(self._stepper(memory, keys, mask), hidden, self.tokenizer, self.max_length)
+                readings = greedy(self._stepper(memory, keys, mask), hidden, self.tokenizer, limit)
             else:
                 readings = [beam_search(self._stepper(memory[i:i + 1], keys[i:i + 1], mask[i:i + 1]), hidden[i:i + 1],
-                                        self.tokenizer, self.max_length, beam_width) for i in range(len(idx))]
+                                        self.tokenizer, limit, beam_width) for i in range(len(idx))]
             for i, reading in zip(idx, readings):
                 results[i] = reading
         return results  # type: ignore[return-value]

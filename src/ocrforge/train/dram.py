@@ -1,4 +1,5 @@
-"""Training the house-number reader (DRAM) on pre-rendered synthetic house-number shards."""
+"""Training the house-number reader (DRAM) on pre-rendered synthetic house-number shards, and on real
+house numbers with digit boxes (SVHN's digitStruct.mat) when a user has them."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 
-from ocrforge.data.synth.house_numbers import house_number, load_house_number_shard
+from ocrforge.data.readers import Sample, open_dataset
+from ocrforge.data.synth.house_numbers import MAX_DIGITS, house_number, load_house_number_shard
 from ocrforge.digits.house import decode_steps, house_input
 from ocrforge.models.dram import END
 from ocrforge.models.registry import create
@@ -18,12 +21,14 @@ from ocrforge.train.session import TrainingSession
 
 VALIDATION_SEED = 41  # house numbers in holdout fonts, never trained on (training streams use seeds >= 100)
 IGNORE = -100  # steps after the end carry no label
+REAL_MARGIN = 0.3  # real numbers are cut out with this share of their digits' box around them (Goodfellow et al. 2014)
 
 
 @dataclass
 class DRAMTrainConfig:
     shards: Path  # folder of `ocrforge synth house-numbers --shards` output
     out: Path
+    real: str | None = None  # KIND:PATH of real house numbers with digit boxes, e.g. svhn_full:train/digitStruct.mat
     steps: int = 20000
     batch_size: int = 64
     lr: float = 1e-3
@@ -64,6 +69,42 @@ def load_shards(folder: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.stack([house_input(im, *im.shape) for im in images]), np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts])
 
 
+def real_house_number(sample: Sample, height: int = 64, width: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """A real photo with digit boxes -> the (height, width) grayscale cut around its digits (their joint
+    box grown by REAL_MARGIN, widened to the model's aspect, the border repeated where it runs off the
+    photo) and the (MAX_DIGITS, 4) digit boxes in it, NaN past the last digit."""
+    if not sample.boxes:
+        raise ValueError(f"{sample.source}: no digit boxes; house-number training needs them (svhn_full gives them)")
+    if len(sample.text) > MAX_DIGITS:
+        raise ValueError(f"{sample.source}: {sample.text!r} has more than {MAX_DIGITS} digits")
+    b = np.asarray(sample.boxes, np.float32)
+    x0, y0 = b[:, 0].min(), b[:, 1].min()
+    x1, y1 = (b[:, 0] + b[:, 2]).max(), (b[:, 1] + b[:, 3]).max()
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    h = max((y1 - y0) * (1 + REAL_MARGIN), (x1 - x0) * (1 + REAL_MARGIN) * height / width, 1.0)
+    scale = height / h
+    # One affine map from the photo to the cut: the border is repeated where the cut runs off the photo.
+    matrix = np.array([[scale, 0, width / 2 - cx * scale], [0, scale, height / 2 - cy * scale]], np.float32)
+    gray = cv2.cvtColor(sample.image, cv2.COLOR_RGB2GRAY)
+    cut = cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_REPLICATE)
+    boxes = np.full((MAX_DIGITS, 4), np.nan, np.float32)
+    boxes[: len(b), 0] = b[:, 0] * scale + matrix[0, 2]
+    boxes[: len(b), 1] = b[:, 1] * scale + matrix[1, 2]
+    boxes[: len(b), 2:] = b[:, 2:] * scale
+    return cut, boxes
+
+
+def load_real(spec: str, height: int, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(images, texts, boxes) of a set of real house numbers, laid out like the synthetic shards."""
+    samples = [s for s in open_dataset(spec) if 0 < len(s.text) <= MAX_DIGITS]
+    if not samples:
+        raise ValueError(f"--real {spec!r}: no house numbers of 1-{MAX_DIGITS} digits")
+    cuts = [real_house_number(s, height, width) for s in samples]
+    images = np.stack([house_input(c, height, width) for c, _ in cuts])
+    return images, np.array([s.text for s in samples], dtype=f"<U{MAX_DIGITS}"), np.stack([b for _, b in cuts])
+
+
 def _batches(data: tuple[np.ndarray, np.ndarray, np.ndarray], cfg: DRAMTrainConfig, model_steps: int, session: TrainingSession) -> Iterator[tuple[torch.Tensor, dict]]:
     images, texts, boxes = data
     rng = np.random.default_rng([cfg.seed, session.state.step])
@@ -96,13 +137,17 @@ def train_dram(cfg: DRAMTrainConfig) -> dict:
     model_args = torch.load(last, map_location="cpu", weights_only=False)["model_args"] if cfg.resume and last.exists() else cfg.model_args
     model = create("dram", **model_args)
     data = load_shards(cfg.shards)
+    source = f"{len(data[0]):,} synthetic house numbers from {cfg.shards}"
+    if cfg.real:
+        real = load_real(cfg.real, model.config.height, model.config.width)
+        data = tuple(np.concatenate([a, b]) for a, b in zip(data, real))
+        source += f" and {len(real[0]):,} real ones from {cfg.real}"
     val = [house_number(VALIDATION_SEED, i, "holdout") for i in range(cfg.val_size)]
     val_images = np.stack([house_input(v.image, model.config.height, model.config.width) for v in val])
     val_texts = [v.digits for v in val]
     config = {k: str(v) for k, v in asdict(cfg).items()}
     session = TrainingSession(cfg.out, "dram", model, lr=cfg.lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
                               steps=cfg.steps, resume=cfg.resume, init_from=cfg.init_from, config=config)
-    source = f"{len(data[0]):,} synthetic house numbers from {cfg.shards}"
     session.record_entry["source"] = source
     session.log(f"dram: {sum(p.numel() for p in model.parameters()):,} parameters, {source}, config {json.dumps(config)}")
     return session.run(

@@ -1,4 +1,5 @@
-"""Readers for standard OCR and digit sets, all yielding `Sample`s, chosen by a `--data KIND:PATH` spec."""
+"""Readers for standard OCR and digit sets, chosen by a `--data KIND:PATH` spec: recognition and digit sets
+yield `Sample`s (`open_dataset`), detection sets yield `BoxedImage`s (`open_detection_set`)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ocrforge.data.readers.boxes import BoxedImage, read_boxes
 from ocrforge.data.readers.folder import read_folder
-from ocrforge.data.readers.icdar import read_icdar
+from ocrforge.data.readers.icdar import read_icdar, read_icdar_boxes
 from ocrforge.data.readers.lmdb import read_lmdb
 from ocrforge.data.readers.mnist import read_idx, read_mnist
 from ocrforge.data.readers.mnist_csv import read_mnist_csv
 from ocrforge.data.readers.sample import Sample, SkippedSampleWarning
 from ocrforge.data.readers.svhn import read_svhn
 from ocrforge.data.readers.svhn_full import read_svhn_full
-from ocrforge.data.readers.svt import read_svt
+from ocrforge.data.readers.svt import read_svt, read_svt_boxes
 
 # Exact names only: each KIND is one reader, and PATH is what that reader's docstring says.
 KINDS: dict[str, Callable[[Path], Iterator[Sample]]] = {
@@ -29,18 +31,35 @@ KINDS: dict[str, Callable[[Path], Iterator[Sample]]] = {
 }
 
 
-def open_dataset(spec: str, limit: int | None = None) -> Iterator[Sample]:
-    """`KIND:PATH` -> its samples (the first `limit` of them); a bad spec fails here, before any reading."""
-    known = ", ".join(KINDS)
+# Detection sets: each image with its word boxes.
+DETECTION_KINDS: dict[str, Callable[[Path], Iterator[BoxedImage]]] = {
+    "boxes": read_boxes,  # a folder of detection JSON files (the format of ../shared/data)
+    "icdar": read_icdar_boxes,  # a folder of images and gt_<image>.txt
+    "svt": read_svt_boxes,  # train.xml or test.xml
+}
+
+
+def _open(spec: str, kinds: dict[str, Callable], limit: int | None) -> Iterator:
+    known = ", ".join(kinds)
     kind, colon, path = spec.partition(":")
     if not colon or not path:
         raise ValueError(f"--data {spec!r}: expected KIND:PATH, KIND one of {known}")
-    if kind not in KINDS:
+    if kind not in kinds:
         raise ValueError(f"--data {spec!r}: unknown kind {kind!r}; known: {known}")
     where = Path(path).expanduser()
     if not where.exists():
         raise FileNotFoundError(f"--data {spec!r}: {where} does not exist (kinds: {known})")
-    return itertools.islice(KINDS[kind](where), limit)
+    return itertools.islice(kinds[kind](where), limit)
 
 
-__all__ = ["KINDS", "Sample", "SkippedSampleWarning", "open_dataset", "read_idx"]
+def open_dataset(spec: str, limit: int | None = None) -> Iterator[Sample]:
+    """`KIND:PATH` -> its samples (the first `limit` of them); a bad spec fails here, before any reading."""
+    return _open(spec, KINDS, limit)
+
+
+def open_detection_set(spec: str, limit: int | None = None) -> Iterator[BoxedImage]:
+    """`KIND:PATH` of a detection set -> its images with their boxes (the first `limit`)."""
+    return _open(spec, DETECTION_KINDS, limit)
+
+
+__all__ = ["DETECTION_KINDS", "KINDS", "BoxedImage", "Sample", "SkippedSampleWarning", "open_dataset", "open_detection_set", "read_idx"]

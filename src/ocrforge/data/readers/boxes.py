@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,12 @@ class BoxedImage:
     image_path: Path
     quads: list[np.ndarray]  # (4, 2) float32 each
     texts: list[str]
+    ignore: list[np.ndarray] = field(default_factory=list)  # "don't care" regions (ICDAR's ###): no credit, no blame
+
+
+def rectangle(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    """An axis-aligned box as a (4, 2) quad, clockwise from the top-left."""
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
 
 
 def save_boxes(path: Path, image_name: str, shape: tuple[int, ...], quads: list[np.ndarray], texts: list[str]) -> None:
