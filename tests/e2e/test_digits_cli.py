@@ -16,9 +16,10 @@ from ocrforge.data.synth.house_numbers import house_number
 from ocrforge.data.synth.render import load_font
 
 SEED = 61  # training streams use seeds >= 100: these numbers were never trained on
-# Floors under the shipped models' measured accuracy on these sets, so a worse model cannot ship
-# (measured 2026-11-25: see the model cards).
-MIN_HOUSE_ACCURACY = 0.85
+# Floors under the shipped models' measured accuracy on these sets, so a worse model cannot ship.
+# house.onnx, 2026-12-01: 94.7% of the 150 numbers below, 98.3% of the SVHN-style cuts (issue #5 asks 97%).
+MIN_HOUSE_ACCURACY = 0.90
+MIN_CUT_HOUSE_ACCURACY = 0.90
 MIN_DRAWN_DIGIT_ACCURACY = 0.80
 MIN_TRANSLATED_DIGIT_ACCURACY = 0.82  # ram-translated: 89% on the drawn digits placed at random in 60x60 (2026-12-01)
 HANDWRITING = ("fonts-dkg-handwriting", "fonts-kristi", "fonts-breip", "fonts-dancingscript", "fonts-comic-neue",
@@ -86,6 +87,25 @@ def test_eval_digits_reports_house_number_accuracy(house_numbers):
     report = json.loads(result.stdout)
     assert report["n"] == len(texts) and report["accuracy"] >= MIN_HOUSE_ACCURACY
     assert set(report["by_length"]) <= {"1", "2", "3", "4", "5"}
+
+
+def test_eval_digits_reads_svhn_full_numbers_cut_around_their_digits(tmp_path, write_digit_struct):
+    # House numbers pasted into bigger photos, their digit boxes written as SVHN's digitStruct.mat gives them.
+    rng = np.random.default_rng(SEED)
+    entries = []
+    for i in range(60):
+        number = house_number(SEED, 1000 + i, "holdout")
+        photo = np.empty((240, 360, 3), np.uint8)
+        photo[:] = np.median(number.image.reshape(-1, 3), axis=0)
+        y, x = int(rng.integers(0, 240 - 64)), int(rng.integers(0, 360 - 128))
+        photo[y : y + 64, x : x + 128] = number.image
+        Image.fromarray(photo).save(tmp_path / f"{i}.png")
+        entries.append((f"{i}.png", [(bx + x, by + y, bw, bh, int(d) or 10) for (bx, by, bw, bh), d in zip(number.boxes, number.digits)]))
+    write_digit_struct(tmp_path / "digitStruct.mat", entries)
+    result = _cli("eval", "digits", "--data", f"svhn_full:{tmp_path / 'digitStruct.mat'}", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["n"] == 60 and report["accuracy"] >= MIN_CUT_HOUSE_ACCURACY, report
 
 
 def test_shipped_ram_reads_drawn_digits(drawn_digits):

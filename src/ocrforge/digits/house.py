@@ -12,6 +12,7 @@ from ocrforge.runtime.recognizer import cpu_session, shipped_model
 
 HOUSE_MODEL = "house.onnx"
 END = 10  # the model's class for "the number has ended"
+DIGIT_MARGIN = 0.3  # a real number is cut out with this share of its digits' joint box around it
 
 
 def house_input(image: np.ndarray, height: int = 64, width: int = 128) -> np.ndarray:
@@ -26,6 +27,23 @@ def house_input(image: np.ndarray, height: int = 64, width: int = 128) -> np.nda
     low, high = np.percentile(framed, (1, 99))
     stretched = (framed.astype(np.float32) - low) * (255.0 / max(high - low, 1.0))
     return np.clip(stretched, 0, 255).astype(np.uint8)
+
+
+def cut_around_digits(image: np.ndarray, boxes: np.ndarray, height: int = 64, width: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """A photo and its digits' (x, y, w, h) boxes -> the (height, width) grayscale cut around them (their
+    joint box grown by DIGIT_MARGIN, widened to the model's aspect, the border repeated where it runs off
+    the photo), and the boxes in the cut's pixels. How SVHN's full numbers are read (Goodfellow et al. 2014)."""
+    b = np.asarray(boxes, np.float32).reshape(-1, 4)
+    x0, y0 = b[:, 0].min(), b[:, 1].min()
+    x1, y1 = (b[:, 0] + b[:, 2]).max(), (b[:, 1] + b[:, 3]).max()
+    side = max((y1 - y0) * (1 + DIGIT_MARGIN), (x1 - x0) * (1 + DIGIT_MARGIN) * height / width, 1.0)
+    scale = height / side
+    matrix = np.array([[scale, 0, width / 2 - (x0 + x1) / 2 * scale], [0, scale, height / 2 - (y0 + y1) / 2 * scale]], np.float32)
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    cut = cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_REPLICATE)
+    moved = np.concatenate([b[:, :2] * scale + matrix[:, 2], b[:, 2:] * scale], axis=1)
+    return cut, moved
 
 
 @dataclass(frozen=True)

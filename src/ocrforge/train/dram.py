@@ -8,20 +8,18 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
 
 from ocrforge.data.readers import Sample, open_dataset
 from ocrforge.data.synth.house_numbers import MAX_DIGITS, house_number, load_house_number_shard
-from ocrforge.digits.house import decode_steps, house_input
+from ocrforge.digits.house import cut_around_digits, decode_steps, house_input
 from ocrforge.models.dram import END
 from ocrforge.models.registry import create
 from ocrforge.train.session import TrainingSession
 
 VALIDATION_SEED = 41  # house numbers in holdout fonts, never trained on (training streams use seeds >= 100)
 IGNORE = -100  # steps after the end carry no label
-REAL_MARGIN = 0.3  # real numbers are cut out with this share of their digits' box around them (Goodfellow et al. 2014)
 
 
 @dataclass
@@ -70,28 +68,15 @@ def load_shards(folder: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def real_house_number(sample: Sample, height: int = 64, width: int = 128) -> tuple[np.ndarray, np.ndarray]:
-    """A real photo with digit boxes -> the (height, width) grayscale cut around its digits (their joint
-    box grown by REAL_MARGIN, widened to the model's aspect, the border repeated where it runs off the
-    photo) and the (MAX_DIGITS, 4) digit boxes in it, NaN past the last digit."""
+    """A real photo with digit boxes -> its (height, width) cut around the digits and the (MAX_DIGITS, 4)
+    digit boxes in it, NaN past the last digit, as the synthetic shards hold them."""
     if not sample.boxes:
         raise ValueError(f"{sample.source}: no digit boxes; house-number training needs them (svhn_full gives them)")
     if len(sample.text) > MAX_DIGITS:
         raise ValueError(f"{sample.source}: {sample.text!r} has more than {MAX_DIGITS} digits")
-    b = np.asarray(sample.boxes, np.float32)
-    x0, y0 = b[:, 0].min(), b[:, 1].min()
-    x1, y1 = (b[:, 0] + b[:, 2]).max(), (b[:, 1] + b[:, 3]).max()
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    h = max((y1 - y0) * (1 + REAL_MARGIN), (x1 - x0) * (1 + REAL_MARGIN) * height / width, 1.0)
-    scale = height / h
-    # One affine map from the photo to the cut: the border is repeated where the cut runs off the photo.
-    matrix = np.array([[scale, 0, width / 2 - cx * scale], [0, scale, height / 2 - cy * scale]], np.float32)
-    gray = cv2.cvtColor(sample.image, cv2.COLOR_RGB2GRAY)
-    cut = cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
-                         borderMode=cv2.BORDER_REPLICATE)
+    cut, moved = cut_around_digits(sample.image, np.asarray(sample.boxes), height, width)
     boxes = np.full((MAX_DIGITS, 4), np.nan, np.float32)
-    boxes[: len(b), 0] = b[:, 0] * scale + matrix[0, 2]
-    boxes[: len(b), 1] = b[:, 1] * scale + matrix[1, 2]
-    boxes[: len(b), 2:] = b[:, 2:] * scale
+    boxes[: len(moved)] = moved
     return cut, boxes
 
 
