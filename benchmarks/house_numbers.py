@@ -71,36 +71,31 @@ def run_tesseract(paths: list[Path]) -> list[str]:
         return list(pool.map(one, paths))
 
 
-def run_rapidocr(paths: list[Path]) -> list[str]:
+def _read_with_rapidocr(paths: list[Path], detect: bool) -> list[str]:
+    """RapidOCR's text per image, all its lines joined; `detect=False` runs its recognizer alone on the whole
+    image (the photos are framed around their number, like crops), sparing it the detection that misses
+    small or low-contrast digits."""
     from rapidocr import RapidOCR
 
     from ocrforge.io.images import load_image
 
     engine = RapidOCR(params={"Global.log_level": "warning"})
+    modes = {} if detect else {"use_det": False, "use_cls": False, "use_rec": True}
 
     def one(path: Path) -> str:
-        result = engine(load_image(path)[..., ::-1])
+        result = engine(load_image(path)[..., ::-1], **modes)
         return " ".join(getattr(result, "txts", None) or ())
 
     one(paths[0])
     return [one(p) for p in paths]
 
 
+def run_rapidocr(paths: list[Path]) -> list[str]:
+    return _read_with_rapidocr(paths, detect=True)
+
+
 def run_rapidocr_rec(paths: list[Path]) -> list[str]:
-    """RapidOCR's recognizer alone on the whole image: the photos are framed around their number, like crops,
-    so this spares it the detection that misses small or low-contrast digits."""
-    from rapidocr import RapidOCR
-
-    from ocrforge.io.images import load_image
-
-    engine = RapidOCR(params={"Global.log_level": "warning"})
-
-    def one(path: Path) -> str:
-        result = engine(load_image(path)[..., ::-1], use_det=False, use_cls=False, use_rec=True)
-        return (getattr(result, "txts", None) or ("",))[0]
-
-    one(paths[0])
-    return [one(p) for p in paths]
+    return _read_with_rapidocr(paths, detect=False)
 
 
 RUNNERS = {"ocrforge": run_ocrforge, "tesseract": run_tesseract, "rapidocr": run_rapidocr, "rapidocr-rec": run_rapidocr_rec}

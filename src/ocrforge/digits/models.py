@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ocrforge.digits.house import HouseNumberReader
-from ocrforge.digits.reader import DigitReader
+from ocrforge.digits.house import HOUSE_MODEL, HouseNumberReader
+from ocrforge.digits.reader import DIGIT_MODEL, DigitReader
 from ocrforge.runtime.recognizer import cpu_session, shipped_model
 
 # name -> (reader, shipped file): RAM trained on centred MNIST digits, and on digits placed at random in 60x60
 # (translated) or among fragments of others (cluttered), the tasks of Mnih et al. (2014).
 SHIPPED = {
-    "house": (HouseNumberReader, "house.onnx"),
-    "ram": (DigitReader, "ram.onnx"),
+    "house": (HouseNumberReader, HOUSE_MODEL),
+    "ram": (DigitReader, DIGIT_MODEL),
     "ram-translated": (DigitReader, "ram-translated.onnx"),
     "ram-cluttered": (DigitReader, "ram-cluttered.onnx"),
 }

@@ -64,4 +64,3 @@ def evaluate_detector(spec: str, model: Path | None, limit: int | None, iou: flo
         for path, score in worst:
             print(f"    {score.hmean:7.2%}  {path}  ({score.matched}/{score.predicted} found, {score.ground_truth} true)")
     return 1 if failed else 0
-
