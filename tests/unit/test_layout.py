@@ -145,3 +145,35 @@ def test_a_line_split_off_inside_its_paragraph_is_read_in_its_place():
     blocks = arrange(words)
     assert len(blocks) == 1
     assert line_texts(blocks) == [" ".join(long_line), "five six", "seven", " ".join(long_line), " ".join(long_line)]
+
+
+NARROW_LEFT = ["row one at", "row two is", "row six is", "row ten at"]  # 8 letters in 3 words each
+NARROW_RIGHT = ["and the row", "at its right", "comes after", "all of them"]
+
+
+def narrow_gutter_page(gutter: float) -> list[Word]:
+    """Two justified columns of four lines, rows aligned, `gutter` px of whitespace between them (20 px type)."""
+    left, right = NARROW_LEFT, NARROW_RIGHT
+    width = 12 * 8 + 6 * 2  # every left line: 12 px a letter, 6 px a space
+    words = []
+    for row, (l_text, r_text) in enumerate(zip(left, right)):
+        words += line_of(l_text.split(), 50, 100 + 26 * row) + line_of(r_text.split(), 50 + width + gutter, 100 + 26 * row)
+    return words
+
+
+def test_a_gutter_no_wider_than_a_long_space_still_parts_the_columns():
+    blocks = arrange(shuffled(narrow_gutter_page(gutter=28)))  # 1.4 word heights: under the 2.0 of a plain gap
+    assert [b.text for b in blocks] == ["\n".join(NARROW_LEFT), "\n".join(NARROW_RIGHT)]
+
+
+def test_a_wide_space_that_lines_above_and_below_run_through_keeps_its_line():
+    words = line_of(["a", "justified", "line", "of", "text"], 50, 100)
+    words += [word("wide", 50, 126, 48, 20), word("space", 50 + 48 + 28, 126, 60, 20)]  # 28 px: 1.4 heights
+    words += line_of(["and", "another", "justified", "one"], 50, 152)
+    assert line_texts(arrange(shuffled(words))) == ["a justified line of text", "wide space", "and another justified one"]
+
+
+def test_a_drop_cap_beside_two_lines_does_not_merge_them():
+    words = [word("S", 50, 100, 40, 46)] + line_of(["he", "moped", "she"], 100, 100) + line_of(["wandered", "around"], 100, 126)
+    lines = line_texts(arrange(shuffled(words)))
+    assert "he moped she" in lines and "wandered around" in lines

@@ -52,13 +52,19 @@ def reading_quad(quad: np.ndarray) -> np.ndarray:
     return quad
 
 
-def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """The quadrilateral warped to an upright rectangle, its top edge read left to right."""
+def upright_transform(quad: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """The perspective matrix that takes the quadrilateral to an upright width x height rectangle,
+    its top edge read left to right, with that width and height."""
     quad = reading_quad(quad)
     width = max(1, int(round((np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2)))
     height = max(1, int(round((np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2)))
     target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
-    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    return cv2.getPerspectiveTransform(quad.astype(np.float32), target), width, height
+
+
+def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The quadrilateral warped to an upright rectangle, its top edge read left to right."""
+    matrix, width, height = upright_transform(quad)
     return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 

@@ -14,8 +14,10 @@ from ocrforge.detect.geometry import order_quad
 from ocrforge.pipeline.results import Block, Line, Word
 
 MAX_ANGLE_DIFF = 15.0  # degrees: words or lines turned further apart never share a line or a block
-MAX_BASELINE_OFFSET = 0.5  # word heights: centres further off the shared line belong to another line
+MAX_BASELINE_OFFSET = 0.5  # heights of the shorter word: centres further off the shared line belong to another line
 MAX_WORD_GAP = 2.0  # word heights along the line: a wider gap is a column gutter, not a space
+GUTTER_MIN_GAP = 0.8  # word heights: a narrower gap is a space, however the lines around it look
+GUTTER_REACH = 2.5  # word heights above and below a gap that are searched for the gutter's columns
 MAX_LINE_GAP = 1.5  # line heights of whitespace between two stacked lines of one block
 MIN_LINE_OVERLAP = -0.5  # line heights: stacked lines may overlap across this much (ascenders, descenders)
 MIN_HEIGHT_RATIO = 0.7  # shorter / taller line of one block: a heading's larger type starts its own block
@@ -77,6 +79,8 @@ def _group_words(words: list[Word]) -> list[list[int]]:
 
     Two words are on one line when their directions agree, their centres lie near one baseline and
     the gap between them along their shared direction is small; all measured in that direction.
+    The baseline offset is measured in the shorter word's height: a drop cap or a box that spans two
+    lines sits between both lines' centres and, measured by its own height, would join them into one.
     """
     quads = np.stack([np.asarray(w.box, np.float64).reshape(4, 2) for w in words])  # (N, 4, 2)
     dirs = np.stack([_direction(q) for q in quads])
@@ -92,16 +96,40 @@ def _group_words(words: list[Word]) -> list[list[int]]:
         normal = np.stack([-axis[:, 1], axis[:, 0]], axis=1)
         height = (heights[i] + heights[j]) / 2
         offset = np.abs(((centres[j] - centres[i]) * normal).sum(axis=1))
+        shorter = np.minimum(heights[i], heights[j])
         along_i = axis @ quads[i].T  # (M, 4): word i's corners along each pair's axis
         along_j = np.einsum("mkd,md->mk", quads[j], axis)
         gap = np.maximum(along_j.min(axis=1) - along_i.max(axis=1), along_i.min(axis=1) - along_j.max(axis=1))
-        joined = (cos >= min_cos) & (offset < MAX_BASELINE_OFFSET * height) & (gap < MAX_WORD_GAP * height)
-        for k in j[joined]:
-            parent[_find(parent, int(k))] = _find(parent, i)
+        joined = (cos >= min_cos) & (offset < MAX_BASELINE_OFFSET * shorter) & (gap < MAX_WORD_GAP * height)
+        for m in np.flatnonzero(joined):
+            if gap[m] > GUTTER_MIN_GAP * height[m] and _is_gutter(quads, i, int(j[m]), axis[m], height[m]):
+                continue
+            parent[_find(parent, int(j[m]))] = _find(parent, i)
     groups: dict[int, list[int]] = {}
     for i in range(len(words)):
         groups.setdefault(_find(parent, i), []).append(i)
     return list(groups.values())
+
+
+def _is_gutter(quads: np.ndarray, a: int, b: int, axis: np.ndarray, height: float) -> bool:
+    """Whether the gap between words a and b on one line is whitespace between two columns.
+
+    Narrow gutters are no wider than a generous space; what tells them apart is the lines around:
+    near a gutter the lines above or below have words on both sides of the gap and none across it,
+    while a wide space in one line has words of the neighbouring lines running through it.
+    """
+    normal = np.array([-axis[1], axis[0]])
+    along, across = quads @ axis, quads @ normal  # (N, 4) each
+    lo, hi = sorted((along[a].max(), along[b].min()) if along[a].mean() < along[b].mean() else (along[b].max(), along[a].min()))
+    centre = (across[a].mean() + across[b].mean()) / 2
+    # Words of other lines nearby; boxes taller than two lines (a picture, a drop cap) are no line's words.
+    near = (np.abs(across.mean(axis=1) - centre) < GUTTER_REACH * height) & (np.ptp(across, axis=1) < 2 * height)
+    near[[a, b]] = False
+    start, end = along.min(axis=1), along.max(axis=1)
+    margin = (hi - lo) / 4  # a slight tilt of the words moves their corners along the axis by a few pixels
+    if np.any(near & (start < hi - margin) & (end > lo + margin)):
+        return False
+    return bool(np.any(near & (end <= lo + margin)) and np.any(near & (start >= hi - margin)))
 
 
 def _make_line(words: list[Word]) -> Line:

@@ -9,6 +9,7 @@ import numpy as np
 
 from ocrforge.detect.boxes import BoxParams, boxes_from_prob
 from ocrforge.detect.inputs import resize_for_detection, to_original
+from ocrforge.detect.stacked import split_stacked_lines
 from ocrforge.runtime.recognizer import cpu_session, shipped_model
 
 DEFAULT_DETECTOR = "dbnet.onnx"
@@ -45,7 +46,8 @@ class Detector:
 
     def detect(self, image: np.ndarray, max_side: int = DEFAULT_MAX_SIDE, params: BoxParams = BoxParams()) -> list[Detection]:
         """Word boxes in `image` pixels. Text that comes out smaller than the detector learned from at
-        `max_side` (fine print on a big scan) is looked at again at a larger scale, up to MAX_PIXELS."""
+        `max_side` (fine print on a big scan) is looked at again at a larger scale, up to MAX_PIXELS;
+        a box that took in two stacked lines is cut into one per line."""
         quads, scores, scale = self._boxes(image, max_side, params)
         h, w = image.shape[:2]
         if quads and max(h, w) > max_side:  # scaled down: small print may have become too small to see well
@@ -56,8 +58,8 @@ class Detector:
                 larger = int(min(side, max(h, w), max(h, w) * np.sqrt(MAX_PIXELS / (h * w))))
                 if larger > max_side:
                     quads, scores, scale = self._boxes(image, larger, params)
-        return [Detection(np.clip(q, 0, [w - 1, h - 1]).astype(np.float32), s)
-                for q, s in zip(to_original(quads, self.output_stride, scale), scores)]
+        found = [np.clip(q, 0, [w - 1, h - 1]).astype(np.float32) for q in to_original(quads, self.output_stride, scale)]
+        return [Detection(quad, scores[k]) for quad, k in split_stacked_lines(image, found)]
 
     def _boxes(self, image: np.ndarray, max_side: int, params: BoxParams) -> tuple[list[np.ndarray], list[float], tuple[float, float]]:
         prob, scale = self.probability_map(image, max_side)

@@ -157,7 +157,9 @@ def _crop_window(mask: np.ndarray, corners: np.ndarray, rng: Rng) -> tuple[int, 
     mx0, mx1 = rng.uniform(-0.02, 0.35, 2) * h_crop
     my0, my1 = rng.uniform(-0.02, 0.25, 2) * h_crop
     hh, ww = mask.shape[:2]
-    return int(max(0, x0 - mx0)), int(max(0, y0 - my0)), int(min(ww, x1 + mx1)), int(min(hh, y1 + my1))
+    # Clamped to the mask, at least a pixel each way: a warp can throw the corners off it entirely.
+    left, top = min(int(max(0, x0 - mx0)), ww - 1), min(int(max(0, y0 - my0)), hh - 1)
+    return left, top, max(int(min(ww, x1 + mx1)), left + 1), max(int(min(hh, y1 + my1)), top + 1)
 
 
 def _reshape_glyphs(mask: np.ndarray, rng: Rng, font_size: int) -> np.ndarray:
