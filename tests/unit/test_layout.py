@@ -177,3 +177,20 @@ def test_a_drop_cap_beside_two_lines_does_not_merge_them():
     words = [word("S", 50, 100, 40, 46)] + line_of(["he", "moped", "she"], 100, 100) + line_of(["wandered", "around"], 100, 126)
     lines = line_texts(arrange(shuffled(words)))
     assert "he moped she" in lines and "wandered around" in lines
+
+
+def test_columns_around_a_caption_across_the_gutter_are_read_one_after_the_other():
+    # A picture sits between the columns, which narrow around it; its caption blocks every vertical
+    # cut, and the right column starts higher than the left: only the "reads before" relation keeps
+    # the left column first and whole.
+    left = ["aaaa bbbb cccc", "dddd eeee ffff", "gggg", "hhhh", "iiii", "jjjj"]  # x 50..206, then 50..98
+    right = ["mmm nnn", "ooo ppp", "qqq rrr", "sss ttt", "uuu vvv", "www xxx"]  # x 238..316
+    words = []
+    for row, text in enumerate(left):
+        words += line_of(text.split(), 50, 130 + 26 * row)
+    for row, text in enumerate(right):
+        words += line_of(text.split(), 290 if 3 <= row <= 5 else 238, 100 + 26 * row)  # indented by the picture
+    words += [word("fig", 150, 258, 36, 12), word("one", 192, 258, 36, 12), word("caption", 150, 274, 84, 12),
+              word("text", 240, 274, 48, 12)]  # x 150..288: across the gutter, under the picture
+    blocks = arrange(shuffled(words))
+    assert [b.text for b in blocks] == ["\n".join(left), "\n".join(right), "fig one\ncaption text"]
