@@ -8,7 +8,8 @@ Scoring: whole-plate accuracy, letters and digits only, case and separators igno
 one answer per image (`PlateReader`'s best plate). The peers read the whole image (Tesseract --psm 11,
 RapidOCR detection + recognition) and count as right if any one of their text lines, or all of them
 joined, is the plate: a generous rule, since they have no notion of which text is the plate.
-Speed: images/s over the set after one warm-up image, image decoding included, one process per run.
+Speed: images/s over the set after one warm-up image, image decoding included, one process per run;
+ocrforge and Tesseract read one image per core at a time, RapidOCR one image at a time.
 
     python benchmarks/plates.py --cache DIR [--crops 300] [--photos 100] [--engines ocrforge,tesseract,rapidocr]
 """
@@ -52,9 +53,10 @@ def render(name: str, n: int, cache: Path) -> tuple[list[Path], list[str]]:
 def run_ocrforge(paths: list[Path]) -> list[list[str]]:
     from ocrforge.plates.reader import PlateReader
 
-    reader = PlateReader()
+    reader = PlateReader(threads=1)  # as `ocrforge plate` runs: one image per core, each on one thread
     reader.read(paths[0])
-    return [[plates[0].text] if (plates := reader.read(p)) else [] for p in paths]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return [[plates[0].text] if plates else [] for plates in pool.map(reader.read, paths)]
 
 
 def run_tesseract(paths: list[Path]) -> list[list[str]]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -34,10 +36,23 @@ def _frames(path: Path, fps: float) -> Iterator[tuple[float, object]]:
             yield frame.time, frame.image
 
 
+def _is_footage(path: Path) -> bool:
+    """A video file or a folder of its frames, as opposed to a single photo."""
+    return path.is_dir() or path.suffix.lower() in VIDEO_SUFFIXES
+
+
+def _read_file(reader, path: Path, args: argparse.Namespace) -> tuple[list, list]:
+    """(plates, vehicles) of one file: a photo's plates, or the tracked vehicles of footage."""
+    from ocrforge.plates.tracking import track
+
+    if _is_footage(path):
+        return [], track((time, reader.read(frame, max_side=args.max_side)) for time, frame in _frames(path, args.fps))
+    return reader.read(path, max_side=args.max_side), []
+
+
 def run_plate(args: argparse.Namespace) -> int:
     from ocrforge.plates.permits import PermitError, PermitStore, parse_time
     from ocrforge.plates.reader import PlateReader
-    from ocrforge.plates.tracking import track
 
     if not args.paths:
         print("ocrforge plate: give plate crops, photos, videos or folders of video frames", file=sys.stderr)
@@ -45,29 +60,33 @@ def run_plate(args: argparse.Namespace) -> int:
     try:
         at = parse_time(args.at) if args.at else datetime.now()
         store = PermitStore(args.permits) if args.permits else None
-        reader = PlateReader(recognizer=args.recognizer)
+        # One single-threaded session read from `workers` threads at once: small plate inputs keep a
+        # core busier one per thread than split across cores.
+        reader = PlateReader(recognizer=args.recognizer, threads=1)
     except (PermitError, FileNotFoundError) as err:
         print(f"ocrforge plate: {err}", file=sys.stderr)
         return 2
     failed = 0
-    for path in tqdm(args.paths, desc="plate", unit="file", disable=None if len(args.paths) > 1 else True):
-        try:
-            if path.is_dir() or path.suffix.lower() in VIDEO_SUFFIXES:
-                sightings = ((time, reader.read(frame, max_side=args.max_side)) for time, frame in _frames(path, args.fps))
-                for vehicle in track(sightings):
-                    plate = vehicle.vote
-                    print(json.dumps({"path": str(path), **plate.to_dict(), "first_seen": round(vehicle.first_seen, 2),
-                                      "last_seen": round(vehicle.last_seen, 2), "readings": len(vehicle.readings),
-                                      **_check(store, plate.text, at, args.zone)}), flush=True)
-            else:
-                plates = reader.read(path, max_side=args.max_side)
-                if not plates:
-                    print(f"ocrforge plate: {path}: no plate found", file=sys.stderr)
-                for plate in plates[: 1 if args.best else None]:
-                    print(json.dumps({"path": str(path), **plate.to_dict(), **_check(store, plate.text, at, args.zone)}), flush=True)
-        except ImageError as err:
-            print(f"ocrforge plate: {err}", file=sys.stderr)
-            failed += 1
+    with ThreadPoolExecutor(max(1, args.workers)) as pool:
+        futures = [pool.submit(_read_file, reader, path, args) for path in args.paths]
+        for path, future in tqdm(zip(args.paths, futures), total=len(futures), desc="plate", unit="file",
+                                 disable=None if len(args.paths) > 1 else True):
+            try:
+                plates, vehicles = future.result()
+            except ImageError as err:
+                print(f"ocrforge plate: {err}", file=sys.stderr)
+                failed += 1
+                continue
+            # Permits are checked here, on the main thread: the SQLite store is not shared across threads.
+            for vehicle in vehicles:
+                plate = vehicle.vote
+                print(json.dumps({"path": str(path), **plate.to_dict(), "first_seen": round(vehicle.first_seen, 2),
+                                  "last_seen": round(vehicle.last_seen, 2), "readings": len(vehicle.readings),
+                                  **_check(store, plate.text, at, args.zone)}), flush=True)
+            if not plates and not _is_footage(path):
+                print(f"ocrforge plate: {path}: no plate found", file=sys.stderr)
+            for plate in plates[: 1 if args.best else None]:
+                print(json.dumps({"path": str(path), **plate.to_dict(), **_check(store, plate.text, at, args.zone)}), flush=True)
     if store is not None:
         store.close()
     return 1 if failed else 0
@@ -110,6 +129,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     plate.add_argument("--fps", type=float, default=FRAME_RATE, help="frames read per second of video (and a frame folder's rate)")
     plate.add_argument("--recognizer", type=Path, help="ONNX plate recognizer (default: the shipped one)")
     plate.add_argument("--max-side", type=int, default=1280, help="longer side the detector works at")
+    plate.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="files read at the same time (default: one per core)")
     plate.set_defaults(run=run_plate)
 
     permits = sub.add_parser("permits", help="manage parking permits (SQLite)")
