@@ -54,7 +54,8 @@ class _Piece:
         return float(np.dot(point - self.centre, self.direction))
 
     def across(self, point: np.ndarray) -> float:
-        return float(np.cross(self.direction, point - self.centre))
+        offset = point - self.centre
+        return float(self.direction[0] * offset[1] - self.direction[1] * offset[0])  # the 2-D cross product
 
     @property
     def half_width(self) -> float:
