@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ocrforge.preprocess import batches_by_width, prepare_crop
+from ocrforge.runtime.line_pieces import line_pieces
 from ocrforge.runtime.recognizer import ModelInfo, cpu_session
 from ocrforge.text.attention_decode import Reading, beam_search, greedy
 from ocrforge.text.charset import Charset
@@ -68,9 +69,24 @@ class AttentionRecognizer:
         return step
 
     def recognize_prepared(self, crops: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32) -> list[Decoded]:
-        return [reading.decoded for reading in self.read_prepared(crops, decoder, batch_size)]
+        """Like `read_prepared`, without the attention maps; long lines are read in pieces cut at spaces."""
+        pieces = [line_pieces(crop) for crop in crops]
+        readings = iter(self.read_prepared([piece for parts in pieces for piece in parts], decoder, batch_size))
+        return [_joined([next(readings).decoded for _ in parts]) for parts in pieces]
 
     def recognize(self, images: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32) -> list[Decoded]:
         """RGB or gray uint8 crops -> one Decoded (text, confidences) per crop, in input order."""
         return self.recognize_prepared([self.prepare(im) for im in images], decoder, batch_size)
 
+
+
+def _joined(parts: list[Decoded]) -> Decoded:
+    """The readings of a line's pieces as one, a space between pieces (as unsure as the less sure piece)."""
+    if len(parts) == 1:
+        return parts[0]
+    parts = [part for part in parts if part.text] or parts[:1]
+    text, confidences = parts[0].text, list(parts[0].char_confidences)
+    for previous, part in zip(parts, parts[1:]):
+        text += " " + part.text
+        confidences += [min(previous.confidence, part.confidence), *part.char_confidences]
+    return Decoded(text, float(np.mean(confidences)) if confidences else 1.0, tuple(confidences))
