@@ -194,3 +194,10 @@ def test_columns_around_a_caption_across_the_gutter_are_read_one_after_the_other
               word("text", 240, 274, 48, 12)]  # x 150..288: across the gutter, under the picture
     blocks = arrange(shuffled(words))
     assert [b.text for b in blocks] == ["\n".join(left), "\n".join(right), "fig one\ncaption text"]
+
+
+def test_a_wide_space_in_a_line_with_no_lines_near_it_keeps_its_line():
+    # Only neighbouring lines can show a gutter: the line's own words left and right of the gap do not.
+    words = line_of(["spaced", "out"], 50, 100) + line_of(["words", "here"], 50 + 12 * 9 + 6 + 28, 100)
+    words += line_of(["far", "below"], 50, 300)
+    assert line_texts(arrange(shuffled(words))) == ["spaced out words here", "far below"]

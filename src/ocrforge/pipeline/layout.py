@@ -122,9 +122,9 @@ def _is_gutter(quads: np.ndarray, a: int, b: int, axis: np.ndarray, height: floa
     along, across = quads @ axis, quads @ normal  # (N, 4) each
     lo, hi = sorted((along[a].max(), along[b].min()) if along[a].mean() < along[b].mean() else (along[b].max(), along[a].min()))
     centre = (across[a].mean() + across[b].mean()) / 2
-    # Words of other lines nearby; boxes taller than two lines (a picture, a drop cap) are no line's words.
-    near = (np.abs(across.mean(axis=1) - centre) < GUTTER_REACH * height) & (np.ptp(across, axis=1) < 2 * height)
-    near[[a, b]] = False
+    # Words of the lines nearby, not of this one; boxes taller than two lines (a picture, a drop cap) are no line's.
+    offset = np.abs(across.mean(axis=1) - centre)
+    near = (offset > MAX_BASELINE_OFFSET * height) & (offset < GUTTER_REACH * height) & (np.ptp(across, axis=1) < 2 * height)
     start, end = along.min(axis=1), along.max(axis=1)
     margin = (hi - lo) / 4  # a slight tilt of the words moves their corners along the axis by a few pixels
     if np.any(near & (start < hi - margin) & (end > lo + margin)):
