@@ -43,12 +43,13 @@ def _ink(crop: np.ndarray) -> np.ndarray:
 
 def _glyph_height(ink: np.ndarray) -> float:
     """Median height of the connected blobs of ink: about a letter's height."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT][stats[1:, cv2.CC_STAT_AREA] >= MIN_GLYPH_AREA]
     return float(np.median(heights)) if len(heights) else 0.0
 
 
 def _cut_lines(image: np.ndarray, quad: np.ndarray, typical: float) -> list[np.ndarray]:
+    """The box's lines (quads in image pixels), or the box itself when it is one line or cannot be cut."""
     matrix, width, height = upright_transform(quad)
     crop = cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     ink = _ink(crop)

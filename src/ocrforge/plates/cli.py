@@ -10,11 +10,15 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
 from ocrforge.io.images import IMAGE_SUFFIXES, ImageError, load_image
 from ocrforge.io.video import VIDEO_SUFFIXES, sample_frames
+
+if TYPE_CHECKING:
+    from ocrforge.plates.reader import PlateReader
 
 FRAME_RATE = 4.0  # video frames read per second, and the rate a folder of frames is taken to have
 
@@ -41,7 +45,7 @@ def _is_footage(path: Path) -> bool:
     return path.is_dir() or path.suffix.lower() in VIDEO_SUFFIXES
 
 
-def _read_file(reader, path: Path, args: argparse.Namespace) -> tuple[list, list]:
+def _read_file(reader: PlateReader, path: Path, args: argparse.Namespace) -> tuple[list, list]:
     """(plates, vehicles) of one file: a photo's plates, or the tracked vehicles of footage."""
     from ocrforge.plates.tracking import track
 
@@ -60,8 +64,8 @@ def run_plate(args: argparse.Namespace) -> int:
     try:
         at = parse_time(args.at) if args.at else datetime.now()
         store = PermitStore(args.permits) if args.permits else None
-        # One single-threaded session read from `workers` threads at once: small plate inputs keep a
-        # core busier one per thread than split across cores.
+        # Single-threaded sessions, read from `workers` threads at once: a small plate image keeps
+        # one core busy, but gains little from two.
         reader = PlateReader(recognizer=args.recognizer, threads=1)
     except (PermitError, FileNotFoundError) as err:
         print(f"ocrforge plate: {err}", file=sys.stderr)

@@ -79,7 +79,6 @@ class AttentionRecognizer:
         return self.recognize_prepared([self.prepare(im) for im in images], decoder, batch_size)
 
 
-
 def _joined(parts: list[Decoded]) -> Decoded:
     """The readings of a line's pieces as one, a space between pieces (as unsure as the less sure piece)."""
     if len(parts) == 1:
