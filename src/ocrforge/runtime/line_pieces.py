@@ -19,15 +19,9 @@ def _spaces(crop: np.ndarray) -> list[tuple[int, int]]:
     _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     if ink.mean() > 0.5:  # light text on dark: the ink is the minority side
         ink = 1 - ink
-    blank = ink.sum(axis=0) == 0
-    runs, start = [], None
-    for x, empty in enumerate(blank):
-        if empty and start is None:
-            start = x
-        elif not empty and start is not None:
-            runs.append((start, x))
-            start = None
-    # A run still open at the last column is the right margin, not a space: it is left out.
+    blank = np.concatenate([[0], ink.sum(axis=0) == 0, [0]]).astype(np.int8)
+    starts, ends = np.flatnonzero(np.diff(blank) == 1), np.flatnonzero(np.diff(blank) == -1)
+    runs = [(a, b) for a, b in zip(starts, ends) if b < crop.shape[1]]  # one that runs to the last column is the right margin
     min_width = MIN_SPACE * crop.shape[0]
     return [(a, b) for a, b in runs if b - a >= min_width and a > 0]  # from column 0: the margin
 
