@@ -49,12 +49,13 @@ def _cmd_synth_detection_shards(args: argparse.Namespace) -> int:
 
 def _cmd_train_detector(args: argparse.Namespace) -> int:
     from ocrforge.train.detector import DetectorConfig, train_detector
+    from ocrforge.train.session import cpu_has_fast_bf16
 
     cfg = DetectorConfig(
         shards=args.shards, out=args.out, steps=args.steps, batch_size=args.batch_size, crop_size=args.crop_size,
         lr=args.lr, val_every=args.val_every, val_images=args.val_images, seed=args.seed, threads=args.threads,
         loader_workers=args.loader_workers,
-        bf16=not args.no_bf16, resume=args.resume, init_from=args.init_from,
+        bf16=not args.no_bf16 and cpu_has_fast_bf16(), resume=args.resume, init_from=args.init_from,
     )
     final = train_detector(cfg)
     print(" ".join(f"{k}={v}" for k, v in final.items()))
@@ -63,12 +64,13 @@ def _cmd_train_detector(args: argparse.Namespace) -> int:
 
 def _cmd_train_recognizer(args: argparse.Namespace) -> int:
     from ocrforge.train.loop import TrainConfig, train
+    from ocrforge.train.session import cpu_has_fast_bf16
 
     cfg = TrainConfig(
         shards=args.shards, out=args.out, render_workers=args.render_workers, init_from=args.init_from,
         chunk_size=args.chunk_size, arch=args.arch, steps=args.steps, batch_size=args.batch_size,
         lr=args.lr, val_every=args.val_every, val_size=args.val_size, seed=args.seed, threads=args.threads,
-        bf16=not args.no_bf16, resume=args.resume, validation=args.validation, model_args=args.model_args,
+        bf16=not args.no_bf16 and cpu_has_fast_bf16(), resume=args.resume, validation=args.validation, model_args=args.model_args,
     )
     final = train(cfg)
     print(" ".join(f"{k}={v}" for k, v in final.items()))
@@ -206,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     recognizer.add_argument("--val-size", type=int, default=500)
     recognizer.add_argument("--seed", type=int, default=0)
     recognizer.add_argument("--threads", type=int, default=2)
-    recognizer.add_argument("--no-bf16", action="store_true", help="train in float32")
+    recognizer.add_argument("--no-bf16", action="store_true",
+                            help="train in float32 (default: bfloat16 autocast where the CPU has bf16 instructions)")
     recognizer.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     recognizer.set_defaults(run=_cmd_train_recognizer)
     detector = train.add_parser("detector", help="train the text detector on pre-rendered synthetic images")
@@ -221,7 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     detector.add_argument("--seed", type=int, default=0)
     detector.add_argument("--threads", type=int, default=2)
     detector.add_argument("--loader-workers", type=int, default=1, help="processes cutting crops and targets")
-    detector.add_argument("--no-bf16", action="store_true", help="train in float32")
+    detector.add_argument("--no-bf16", action="store_true",
+                            help="train in float32 (default: bfloat16 autocast where the CPU has bf16 instructions)")
     detector.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     detector.add_argument("--init-from", type=Path, help="checkpoint whose weights to start from")
     detector.set_defaults(run=_cmd_train_detector)

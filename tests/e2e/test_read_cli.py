@@ -141,6 +141,21 @@ def test_fine_print_on_a_big_image_is_looked_at_again_larger(ocr):
     assert score_image(found, [q * scale for q in page.quads]).recall >= 0.8
 
 
+def test_fine_print_in_a_small_image_is_looked_at_again_enlarged(ocr, monkeypatch):
+    # A page photographed small: its print is ~8 px high, below what the detector learned from, so
+    # the image itself is enlarged for a second look.
+    page = detection_sample(SEED, 1, fonts="holdout", kind="page")
+    heights = [np.linalg.norm(q[3] - q[0]) for q in page.quads]
+    scale = 8.0 / float(np.median(heights))
+    small = cv2.resize(page.image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    truth = [q * scale for q in page.quads]
+    enlarged = score_image([d.quad for d in ocr.detector.detect(small)], truth).recall
+    monkeypatch.setattr("ocrforge.runtime.detector.SMALL_TEXT_PX", 0)  # no second look
+    as_is = score_image([d.quad for d in ocr.detector.detect(small)], truth).recall
+    print(f"recall {as_is:.3f} at the image's own size, {enlarged:.3f} enlarged; print {np.median(heights) * scale:.1f} px")
+    assert max(small.shape[:2]) < 1280 and enlarged >= as_is + 0.05 and enlarged >= 0.8
+
+
 def test_eval_detector_scores_a_set_in_either_format_and_names_a_bad_image(ocr, scenes, tmp_path):
     from ocrforge.data.readers.boxes import save_boxes
 

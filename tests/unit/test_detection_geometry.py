@@ -4,7 +4,7 @@ import pytest
 
 from ocrforge.detect.boxes import boxes_from_prob
 from ocrforge.detect.geometry import crop_quad, expand_quad, offset_polygon, order_quad, reading_quad, shrink_distance
-from ocrforge.detect.inputs import resize_for_detection, to_original
+from ocrforge.detect.inputs import resize_for_detection, scale_for_detection, to_original
 from ocrforge.detect.targets import SHRINK_RATIO, THRESH_MAX, THRESH_MIN, db_targets
 from ocrforge.eval.detection import iou, match, score_image
 
@@ -77,6 +77,24 @@ def test_resize_for_detection_and_back_to_original_pixels():
     quad_on_map = np.float32([[10, 10], [20, 10], [20, 15], [10, 15]])
     back = to_original([quad_on_map], 2, scale)[0]
     np.testing.assert_allclose(back[0], [10 * 2 / scale[0], 10 * 2 / scale[1]])
+
+
+def test_crop_quad_enlarges_a_small_word_in_the_same_warp():
+    image = np.zeros((60, 120, 3), np.uint8)
+    cv2.putText(image, "ab", (20, 40), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 1)
+    quad = np.float32([[15, 25], [55, 25], [55, 45], [15, 45]])  # 40 x 20 px
+    assert crop_quad(image, quad).shape[:2] == (20, 40)
+    big = crop_quad(image, quad, min_height=32)
+    assert big.shape[:2] == (32, 64)
+    # The same picture as the small crop scaled up, only resampled once.
+    scaled = cv2.resize(crop_quad(image, quad), (64, 32), interpolation=cv2.INTER_LINEAR)
+    assert np.corrcoef(big[..., 0].ravel(), scaled[..., 0].ravel())[0, 1] > 0.9
+    assert crop_quad(image, quad, min_height=10).shape[:2] == (20, 40)  # never shrunk
+
+
+def test_scale_for_detection_enlarges_to_multiples_of_32():
+    resized, scale = scale_for_detection(np.zeros((300, 400, 3), np.uint8), 2.0)
+    assert resized.shape[:2] == (608, 800) and scale == (2.0, 608 / 300)
 
 
 def test_detection_scores_match_one_to_one_at_iou_half():

@@ -62,9 +62,15 @@ def upright_transform(quad: np.ndarray) -> tuple[np.ndarray, int, int]:
     return cv2.getPerspectiveTransform(quad.astype(np.float32), target), width, height
 
 
-def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """The quadrilateral warped to an upright rectangle, its top edge read left to right."""
+def crop_quad(image: np.ndarray, quad: np.ndarray, min_height: int = 1) -> np.ndarray:
+    """The quadrilateral warped to an upright rectangle, its top edge read left to right, and
+    enlarged in the same warp to at least `min_height` pixels high: a small word resampled once
+    straight from the image is sharper than one warped at its own size and then scaled up."""
     matrix, width, height = upright_transform(quad)
+    zoom = max(1.0, min_height / height)
+    if zoom > 1.0:
+        matrix = np.diag([zoom, zoom, 1.0]) @ matrix
+        width, height = max(1, int(round(width * zoom))), max(1, int(round(height * zoom)))
     return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 

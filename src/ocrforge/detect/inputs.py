@@ -11,11 +11,16 @@ SIZE_MULTIPLE = 32  # the detector's coarsest stride
 def resize_for_detection(image: np.ndarray, max_side: int) -> tuple[np.ndarray, tuple[float, float]]:
     """The image scaled so its longer side is at most `max_side`, both sides a multiple of 32
     (rounded, so small images are scaled up a little); returns it and the (x, y) scale applied."""
+    return scale_for_detection(image, min(1.0, max_side / max(image.shape[:2])))
+
+
+def scale_for_detection(image: np.ndarray, scale: float) -> tuple[np.ndarray, tuple[float, float]]:
+    """The image scaled by about `scale` (down or up), both sides rounded to a multiple of 32;
+    returns it and the (x, y) scale really applied."""
     h, w = image.shape[:2]
-    scale = min(1.0, max_side / max(h, w))
     new_w = max(SIZE_MULTIPLE, int(round(w * scale / SIZE_MULTIPLE)) * SIZE_MULTIPLE)
     new_h = max(SIZE_MULTIPLE, int(round(h * scale / SIZE_MULTIPLE)) * SIZE_MULTIPLE)
-    interpolation = cv2.INTER_AREA if new_w < w else cv2.INTER_LINEAR
+    interpolation = cv2.INTER_AREA if new_w < w else cv2.INTER_CUBIC if scale > 1.2 else cv2.INTER_LINEAR
     return cv2.resize(image, (new_w, new_h), interpolation=interpolation), (new_w / w, new_h / h)
 
 

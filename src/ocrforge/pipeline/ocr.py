@@ -40,7 +40,9 @@ class OCR:
         pixels = load_image(image)
         path = str(image) if isinstance(image, (str, Path)) else None
         detections = self.detector.detect(pixels, max_side, box_params)
-        crops = [self.recognizer.prepare(crop_quad(pixels, expand_quad(reading_quad(d.quad), crop_margin))) for d in detections]
+        height = self.recognizer.info.input_height
+        crops = [self.recognizer.prepare(crop_quad(pixels, expand_quad(reading_quad(d.quad), crop_margin), height))
+                 for d in detections]
         decoded = self.recognizer.recognize_prepared(crops, decoder) if crops else []
         words = [
             # Boxes start at the text's own top-left corner, so even steep words keep their reading direction.

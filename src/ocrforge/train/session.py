@@ -22,6 +22,17 @@ class TrainState:
     lineage: list[dict] = field(default_factory=list)  # every command that trained these weights, for the model card
 
 
+def cpu_has_fast_bf16() -> bool:
+    """Whether bfloat16 autocast pays here: CPUs with bf16 instructions (AVX512-BF16, AMX) run it
+    about 1.7x faster than float32; elsewhere it is emulated and a step takes ~10x longer (measured on
+    an AVX2-only EPYC: 5-15 s against 1.1 s a CRNN step)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text().split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
 def cosine_factor(step: int, warmup: int, steps: int) -> float:
     """Learning-rate multiplier: linear warm-up, then cosine decay to 3%."""
     if step < warmup:

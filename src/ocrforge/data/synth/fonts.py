@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import json
 import os
+import string
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import cv2
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 from ocrforge.text.charset import PRINTABLE_ASCII
 
 FONT_SUFFIXES = (".ttf", ".otf")
-_REQUIRED = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+# A face must draw every capital and digit; a caps-only face (no lowercase) still sets capitals and codes.
+_REQUIRED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 @dataclass(frozen=True)
@@ -55,16 +59,46 @@ def _package_files(package: str) -> list[str]:
 
 
 def glyph_coverage(path: str) -> frozenset[str]:
-    """Printable ASCII characters mapped to a real glyph (not .notdef) in the face's cmap."""
+    """Printable ASCII characters this face really draws: mapped to a glyph (not .notdef) in its cmap,
+    with ink for every visible character, and no lowercase letters in a caps-only face (whose
+    'a' is drawn as a capital or small capital, so its label would teach the wrong case)."""
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True, fontNumber=0) as font:
         cmap = font.getBestCmap() or {}
-        return frozenset(c for c in PRINTABLE_ASCII if cmap.get(ord(c), ".notdef") != ".notdef")
+    mapped = {c for c in PRINTABLE_ASCII if cmap.get(ord(c), ".notdef") != ".notdef"}
+    face = ImageFont.truetype(path, 48)
+    drawn = {c for c in mapped if c == " " or face.getmask(c).getbbox() is not None}
+    if _draws_lowercase_as_capitals(face, drawn):
+        drawn -= set(string.ascii_lowercase)
+    return frozenset(drawn)
+
+
+# Letters whose lowercase differs in shape from the capital in any ordinary face (unlike c/o/s/v/w/x/z).
+_DISTINCT_CASE = "abdefghijklmnqrty"
+
+
+def _draws_lowercase_as_capitals(face: ImageFont.FreeTypeFont, drawn: set[str]) -> bool:
+    def shape(char: str) -> np.ndarray | None:
+        canvas = Image.new("L", (160, 160), 0)
+        ImageDraw.Draw(canvas).text((40, 40), char, font=face, fill=255)
+        ink = np.asarray(canvas) > 127
+        rows, cols = np.nonzero(ink)
+        if rows.size == 0:
+            return None
+        glyph = ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1].astype(np.uint8) * 255
+        return cv2.resize(glyph, (24, 24), interpolation=cv2.INTER_AREA) > 32  # low, so hairline strokes survive
+
+    alike = 0
+    for lower in _DISTINCT_CASE:
+        if lower in drawn and lower.upper() in drawn:
+            a, b = shape(lower), shape(lower.upper())
+            alike += a is not None and b is not None and float(np.mean(a ^ b)) < 0.12
+    return alike >= 10
 
 
 def _cache_path() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ocrforge" / "font-coverage.json"
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ocrforge" / "font-coverage-v2.json"  # v2: ink and caps-only checks
 
 
 def _cached_coverage(paths: list[str]) -> dict[str, frozenset[str]]:
