@@ -49,6 +49,7 @@ class CropSet:
     name: str
     paths: list[Path]
     texts: list[str]
+    faces: list[str] | None = None  # font package of each crop, for the synthetic sets
 
 
 # ---------------------------------------------------------------- data
@@ -60,8 +61,8 @@ def render_synth(name: str, n: int, cache: Path) -> Path:
 
     preset, seed = SYNTH_SETS[name]
     out = cache / f"{name}-seed{seed}-n{n}"
-    labels = out / "labels.tsv"
-    if not labels.exists() or len(labels.read_text(encoding="utf-8").splitlines()) != n:
+    labels, faces = out / "labels.tsv", out / "faces.tsv"
+    if not faces.exists() or len(faces.read_text(encoding="utf-8").splitlines()) != n:  # faces.tsv is written last
         write_samples(out, n, seed, preset, fonts="holdout")
     return labels
 
@@ -76,7 +77,11 @@ def load_set(name: str, data_root: Path, cache: Path, synth_n: int, limit: int |
     from ocrforge.data.readers.folder import read_labels
 
     pairs = list(itertools.islice(read_labels(labels), limit))
-    return CropSet(name, [p for p, _ in pairs], [t for _, t in pairs])
+    faces_file = labels.with_name("faces.tsv")
+    faces = None
+    if name in SYNTH_SETS and faces_file.exists():
+        faces = [line.split("\t")[1] for line in faces_file.read_text(encoding="utf-8").splitlines()][:len(pairs)]
+    return CropSet(name, [p for p, _ in pairs], [t for _, t in pairs], faces)
 
 
 # ---------------------------------------------------------------- engines (run inside the worker)
@@ -231,6 +236,27 @@ def markdown(env: dict, rows: list[dict]) -> str:
     return "\n".join(lines + ([""] + reasons if reasons else []) + [""])
 
 
+def by_face(rows: list[dict], crop_sets: dict[str, list[dict]]) -> str:
+    """Exact accuracy of every engine on each synthetic set, split by the (unseen) font package:
+    which kinds of face an engine cannot read yet, where a set's mean hides it."""
+    sections = []
+    for name, crops in crop_sets.items():
+        faces = [c["face"] for c in crops]
+        ok = [r for r in rows if r["set"] == name and r["status"] == "ok"]
+        if None in faces or not ok:
+            continue
+        packages = sorted(set(faces))
+        lines = [f"### {name}: exact accuracy by font package", "",
+                 "| Package | n | " + " | ".join(r["engine"] for r in ok) + " |",
+                 "|---|---:|" + "---:|" * len(ok)]
+        for package in packages:
+            picked = [i for i, f in enumerate(faces) if f == package]
+            cells = [f"{sum(r['predictions'][i] == crops[i]['text'] for i in picked) / len(picked):.1%}" for r in ok]
+            lines.append(f"| {package} | {len(picked)} | " + " | ".join(cells) + " |")
+        sections.append("\n".join(lines))
+    return "\n" + "\n\n".join(sections) + "\n" if sections else ""
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -263,11 +289,12 @@ def benchmark(args: argparse.Namespace) -> None:
             except (OSError, RuntimeError) as err:  # missing data or fonts: a row of n/a, not a crash
                 rows += [{"set": name, "engine": e, "status": "n/a", "reason": str(err)} for e in args.engines]
                 continue
-            crop_sets[name] = [{"path": str(p), "text": t} for p, t in zip(crop_set.paths, crop_set.texts)]
+            crop_sets[name] = [{"path": str(p), "text": t, "face": f}
+                               for p, t, f in zip(crop_set.paths, crop_set.texts, crop_set.faces or [None] * len(crop_set.paths))]
             for engine in args.engines:
                 print(f"== {name} / {engine} ({len(crop_set.paths)} crops)", file=sys.stderr)
                 rows.append(measure(engine, crop_set, model, scratch))
-    write_report(args.out, markdown(env, rows), {"environment": env, "results": rows, "crops": crop_sets})
+    write_report(args.out, markdown(env, rows) + by_face(rows, crop_sets), {"environment": env, "results": rows, "crops": crop_sets})
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,5 @@
 import string
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -101,3 +102,17 @@ def test_arched_words_bend_and_other_recipes_keep_their_streams():
         width = bent.shape[1]
         middle, end = centre_row(bent, slice(width // 2 - 3, width // 2 + 3)), centre_row(bent, slice(0, width // 6))
         assert (middle < end - 3) if not smile else (middle > end + 3)  # an arch bulges up, a smile down
+
+
+def test_written_samples_name_their_text_and_face(tmp_path):
+    from ocrforge.data.synth.writer import write_samples
+    from ocrforge.text.escape import unescape
+
+    write_samples(tmp_path, 6, 3, "clean", fonts="holdout")
+    labels = [line.split("\t") for line in (tmp_path / "labels.tsv").read_text(encoding="utf-8").splitlines()]
+    faces = [line.split("\t") for line in (tmp_path / "faces.tsv").read_text(encoding="utf-8").splitlines()]
+    holdout = {p for p, _ in font_packages("holdout")}
+    assert [n for n, _ in labels] == [n for n, _, _ in faces] == [f"{i}.png" for i in range(6)]
+    assert all(package in holdout and font.endswith((".ttf", ".otf")) for _, package, font in faces)
+    assert [unescape(t) for _, t in labels] == [sample(3, i, replace(CLEAN, fonts="holdout"))[1] for i in range(6)]
+    assert all((tmp_path / n).is_file() for n, _ in labels)

@@ -79,6 +79,9 @@ _DISTINCT_CASE = "abdefghijklmnqrty"
 
 
 def _draws_lowercase_as_capitals(face: ImageFont.FreeTypeFont, drawn: set[str]) -> bool:
+    """Whether most letters of _DISTINCT_CASE look like their capitals once both are scaled to one
+    box: a caps or small-caps face. A few alike (a two-storey 'a' in a display face) do not count."""
+
     def shape(char: str) -> np.ndarray | None:
         canvas = Image.new("L", (160, 160), 0)
         ImageDraw.Draw(canvas).text((40, 40), char, font=face, fill=255)
@@ -98,7 +101,8 @@ def _draws_lowercase_as_capitals(face: ImageFont.FreeTypeFont, drawn: set[str]) 
 
 
 def _cache_path() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ocrforge" / "font-coverage-v2.json"  # v2: ink and caps-only checks
+    # v2: coverage also checks ink and caps-only faces, so v1 entries are not reused.
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ocrforge" / "font-coverage-v2.json"
 
 
 def _cached_coverage(paths: list[str]) -> dict[str, frozenset[str]]:

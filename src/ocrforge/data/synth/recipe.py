@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocrforge.data.synth import text as text_gen
-from ocrforge.data.synth.fonts import load_faces, pick_face
+from ocrforge.data.synth.fonts import FontFace, load_faces, pick_face
 from ocrforge.data.synth.render import render_text
 
 
@@ -37,6 +37,12 @@ ARCHED = SynthRecipe(line_fraction=0.0, min_strength=0.0, max_strength=0.4, clea
 
 def sample(seed: int, index: int, recipe: SynthRecipe = SynthRecipe()) -> tuple[np.ndarray, str]:
     """The (RGB uint8 image, text) pair number `index` of the stream `seed`: same inputs, same pixels."""
+    image, text, _ = sample_with_face(seed, index, recipe)
+    return image, text
+
+
+def sample_with_face(seed: int, index: int, recipe: SynthRecipe = SynthRecipe()) -> tuple[np.ndarray, str, FontFace]:
+    """`sample`, and the face it was set in."""
     rng = np.random.default_rng([seed, index])
     faces = load_faces(recipe.fonts)
     while True:
@@ -52,4 +58,4 @@ def sample(seed: int, index: int, recipe: SynthRecipe = SynthRecipe()) -> tuple[
     strength = 0.0 if rng.random() < recipe.clean_fraction else rng.uniform(recipe.min_strength, recipe.max_strength)
     # Drawn only when arcs are asked for, so recipes without them keep their streams.
     arched = recipe.arched_fraction > 0 and " " not in text and rng.random() < recipe.arched_fraction
-    return render_text(text, face, rng, strength, arched), text
+    return render_text(text, face, rng, strength, arched), text, face

@@ -9,7 +9,7 @@ import cv2
 from tqdm import tqdm
 
 from ocrforge.data.readers.boxes import save_boxes
-from ocrforge.data.synth.recipe import ARCHED, CLEAN, DEGRADED, SynthRecipe, sample
+from ocrforge.data.synth.recipe import ARCHED, CLEAN, DEGRADED, SynthRecipe, sample_with_face
 from ocrforge.data.synth.scenes import detection_sample
 from ocrforge.data.synth.shards import render_shard, save_shard
 from ocrforge.text.escape import escape
@@ -18,15 +18,17 @@ PRESETS = {"mixed": SynthRecipe(), "clean": CLEAN, "degraded": DEGRADED, "arched
 
 
 def write_samples(out: Path, n: int, seed: int, preset: str = "mixed", fonts: str = "train") -> None:
+    """n crops as PNG with labels.tsv (name, escaped text) and faces.tsv (name, font package, font file)."""
     recipe = replace(PRESETS[preset], fonts=fonts)
     out.mkdir(parents=True, exist_ok=True)
     width = len(str(n - 1))
-    with (out / "labels.tsv").open("w", encoding="utf-8") as labels:
+    with (out / "labels.tsv").open("w", encoding="utf-8") as labels, (out / "faces.tsv").open("w", encoding="utf-8") as faces:
         for i in tqdm(range(n), desc="render", unit="img"):
-            image, text = sample(seed, i, recipe)
+            image, text, face = sample_with_face(seed, i, recipe)
             name = f"{i:0{width}d}.png"
             cv2.imwrite(str(out / name), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
             labels.write(f"{name}\t{escape(text)}\n")
+            faces.write(f"{name}\t{face.package}\t{Path(face.path).name}\n")
 
 
 def write_shards(out: Path, seed: int, shards: int, shard_size: int, first: int = 0, kind: str = "words") -> None:
