@@ -16,10 +16,13 @@ DEFAULT_DETECTOR = "dbnet.onnx"
 DEFAULT_MAX_SIDE = 1280  # longer side the detector works at; bigger images are scaled down, boxes scaled back
 # Training crops showed words 7-70 px high (median ~22): words under SMALL_TEXT_PX at the working size
 # are detected again with the image scaled to put them near TARGET_TEXT_PX, within MAX_PIXELS. That
-# scale may enlarge the image itself: fine print in a small photo, or a page cut out of one.
+# scale may enlarge the image itself (fine print in a small photo, or a page cut out of one), but only
+# for dense print: enlarging costs the square of the factor in time, which a page's many words repay and
+# a scene's few words do not (a 640x480 scene took 2x as long for one more word).
 SMALL_TEXT_PX = 14
 TARGET_TEXT_PX = 22
 MAX_PIXELS = 6_000_000
+MIN_WORDS_TO_ENLARGE = 30
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,8 @@ class Detector:
 
     def detect(self, image: np.ndarray, max_side: int = DEFAULT_MAX_SIDE, params: BoxParams = BoxParams()) -> list[Detection]:
         """Word boxes in `image` pixels. Text that comes out smaller than the detector learned from
-        (fine print on a big scan, or in a small photo) is looked at again at a larger scale, up to
-        MAX_PIXELS; a box that took in two stacked lines is cut into one per line."""
+        (fine print on a big scan, or dense print in a small photo) is looked at again at a larger
+        scale, up to MAX_PIXELS; a box that took in two stacked lines is cut into one per line."""
         h, w = image.shape[:2]
         quads, scores, scale = self._boxes(*resize_for_detection(image, max_side), params)
         if quads:
@@ -55,6 +58,8 @@ class Detector:
             typical = float(np.median(heights)) * self.output_stride  # in detector-input pixels
             if typical < SMALL_TEXT_PX:
                 larger = min(scale[0] * TARGET_TEXT_PX / typical, float(np.sqrt(MAX_PIXELS / (h * w))))
+                if len(quads) < MIN_WORDS_TO_ENLARGE:
+                    larger = min(larger, 1.0)
                 if larger > 1.1 * scale[0]:  # a look that is hardly larger would find the same boxes
                     quads, scores, scale = self._boxes(*scale_for_detection(image, larger), params)
         found = [np.clip(q, 0, [w - 1, h - 1]).astype(np.float32) for q in to_original(quads, self.output_stride, scale)]
