@@ -62,7 +62,8 @@ def render_synth(name: str, n: int, cache: Path) -> Path:
     preset, seed = SYNTH_SETS[name]
     out = cache / f"{name}-seed{seed}-n{n}"
     labels, faces = out / "labels.tsv", out / "faces.tsv"
-    if not faces.exists() or len(faces.read_text(encoding="utf-8").splitlines()) != n:  # faces.tsv is written last
+    # Both files grow a line per crop; renders older than faces.tsv are redone (same seed, same pixels).
+    if not faces.exists() or len(faces.read_text(encoding="utf-8").splitlines()) != n:
         write_samples(out, n, seed, preset, fonts="holdout")
     return labels
 

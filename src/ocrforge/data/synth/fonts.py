@@ -31,7 +31,7 @@ _REQUIRED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 class FontFace:
     path: str
     package: str
-    covered: frozenset[str]  # the printable ASCII characters this face has glyphs for
+    covered: frozenset[str]  # the printable ASCII characters this face really draws (see glyph_coverage)
 
     def covers(self, text: str) -> bool:
         return set(text) <= self.covered
