@@ -78,10 +78,9 @@ def load_set(name: str, data_root: Path, cache: Path, synth_n: int, limit: int |
     from ocrforge.data.readers.folder import read_labels
 
     pairs = list(itertools.islice(read_labels(labels), limit))
-    faces_file = labels.with_name("faces.tsv")
     faces = None
-    if name in SYNTH_SETS and faces_file.exists():
-        faces = [line.split("\t")[1] for line in faces_file.read_text(encoding="utf-8").splitlines()][:len(pairs)]
+    if name in SYNTH_SETS:  # render_synth wrote faces.tsv beside the labels
+        faces = [line.split("\t")[1] for line in labels.with_name("faces.tsv").read_text(encoding="utf-8").splitlines()][:len(pairs)]
     return CropSet(name, [p for p, _ in pairs], [t for _, t in pairs], faces)
 
 

@@ -49,13 +49,12 @@ def _cmd_synth_detection_shards(args: argparse.Namespace) -> int:
 
 def _cmd_train_detector(args: argparse.Namespace) -> int:
     from ocrforge.train.detector import DetectorConfig, train_detector
-    from ocrforge.train.session import cpu_has_fast_bf16
 
     cfg = DetectorConfig(
         shards=args.shards, out=args.out, steps=args.steps, batch_size=args.batch_size, crop_size=args.crop_size,
         lr=args.lr, val_every=args.val_every, val_images=args.val_images, seed=args.seed, threads=args.threads,
         loader_workers=args.loader_workers,
-        bf16=not args.no_bf16 and cpu_has_fast_bf16(), resume=args.resume, init_from=args.init_from,
+        bf16=not args.no_bf16, resume=args.resume, init_from=args.init_from,
     )
     final = train_detector(cfg)
     print(" ".join(f"{k}={v}" for k, v in final.items()))
@@ -64,13 +63,12 @@ def _cmd_train_detector(args: argparse.Namespace) -> int:
 
 def _cmd_train_recognizer(args: argparse.Namespace) -> int:
     from ocrforge.train.loop import TrainConfig, train
-    from ocrforge.train.session import cpu_has_fast_bf16
 
     cfg = TrainConfig(
         shards=args.shards, out=args.out, render_workers=args.render_workers, init_from=args.init_from,
         chunk_size=args.chunk_size, arch=args.arch, steps=args.steps, batch_size=args.batch_size,
         lr=args.lr, val_every=args.val_every, val_size=args.val_size, seed=args.seed, threads=args.threads,
-        bf16=not args.no_bf16 and cpu_has_fast_bf16(), resume=args.resume, validation=args.validation, model_args=args.model_args,
+        bf16=not args.no_bf16, resume=args.resume, validation=args.validation, model_args=args.model_args,
     )
     final = train(cfg)
     print(" ".join(f"{k}={v}" for k, v in final.items()))

@@ -52,7 +52,8 @@ class Detector:
         (fine print on a big scan, or dense print in a small photo) is looked at again at a larger
         scale, up to MAX_PIXELS; a box that took in two stacked lines is cut into one per line."""
         h, w = image.shape[:2]
-        quads, scores, scale = self._boxes(*resize_for_detection(image, max_side), params)
+        resized, scale = resize_for_detection(image, max_side)
+        quads, scores = boxes_from_prob(self._prob(resized), params)
         if quads:
             heights = [min(np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[3] - q[0])) for q in quads]
             typical = float(np.median(heights)) * self.output_stride  # in detector-input pixels
@@ -61,13 +62,10 @@ class Detector:
                 if len(quads) < MIN_WORDS_TO_ENLARGE:
                     larger = min(larger, 1.0)
                 if larger > 1.1 * scale[0]:  # a look that is hardly larger would find the same boxes
-                    quads, scores, scale = self._boxes(*scale_for_detection(image, larger), params)
+                    resized, scale = scale_for_detection(image, larger)
+                    quads, scores = boxes_from_prob(self._prob(resized), params)
         found = [np.clip(q, 0, [w - 1, h - 1]).astype(np.float32) for q in to_original(quads, self.output_stride, scale)]
         return [Detection(quad, scores[k]) for quad, k in split_stacked_lines(image, found)]
-
-    def _boxes(self, resized: np.ndarray, scale: tuple[float, float], params: BoxParams) -> tuple[list[np.ndarray], list[float], tuple[float, float]]:
-        quads, scores = boxes_from_prob(self._prob(resized), params)
-        return quads, scores, scale
 
     def _prob(self, resized: np.ndarray) -> np.ndarray:
         batch = np.ascontiguousarray(resized.transpose(2, 0, 1)[None], dtype=np.float32)

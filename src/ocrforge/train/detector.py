@@ -4,7 +4,7 @@ H-mean at IoU 0.5 on whole held-out images (fonts never trained on)."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from ocrforge.detect.inputs import resize_for_detection, to_original
 from ocrforge.eval.detection import MatchScore, score_image
 from ocrforge.models.registry import create
 from ocrforge.train.detection_batches import detection_batches
-from ocrforge.train.session import TrainingSession, cpu_has_fast_bf16
+from ocrforge.train.session import TrainingSession
 
 # (kind, seed, count): whole images for validation; seeds below 100 are never trained on.
 VALIDATION_SETS = (("scene", 17, 24), ("photo", 18, 8), ("page", 19, 4))
@@ -39,7 +39,7 @@ class DetectorConfig:
     seed: int = 0
     threads: int = 2
     loader_workers: int = 1
-    bf16: bool = field(default_factory=cpu_has_fast_bf16)  # bfloat16 autocast where the CPU has bf16 instructions
+    bf16: bool = True  # bfloat16 autocast, taken only where the CPU has bf16 instructions (TrainingSession.run)
     resume: bool = False
     init_from: Path | None = None
 

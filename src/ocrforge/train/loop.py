@@ -16,7 +16,7 @@ from ocrforge.preprocess import batches_by_width, prepare_crop
 from ocrforge.text.charset import Charset
 from ocrforge.text.ctc import decode_batch, softmax
 from ocrforge.train.batches import ShardPool, bucketed_batches, live_chunks, shard_chunks
-from ocrforge.train.session import TrainingSession, cpu_has_fast_bf16
+from ocrforge.train.session import TrainingSession
 
 # Fixed validation sets: (name, seed, recipe). Seeds below 100 are never used for training data.
 VALIDATION_SETS = (
@@ -44,7 +44,7 @@ class TrainConfig:
     val_size: int = 500
     seed: int = 0
     threads: int = 2
-    bf16: bool = field(default_factory=cpu_has_fast_bf16)  # bfloat16 autocast where the CPU has bf16 instructions
+    bf16: bool = True  # bfloat16 autocast, taken only where the CPU has bf16 instructions (TrainingSession.run)
     resume: bool = False
     chunk_size: int = 2048  # samples sorted by width together before being cut into batches
     init_from: Path | None = None  # start from these weights (fine-tuning), not from scratch

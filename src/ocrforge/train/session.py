@@ -116,8 +116,12 @@ class TrainingSession:
     def run(self, batches: Iterator[tuple[torch.Tensor, dict]], *, val_every: int, bf16: bool,
             validate: Callable[[], dict[str, float]], select: Callable[[dict], float], desc: str) -> dict:
         """Optimise on (images, targets) batches until the session's last step, with a validation every
-        `val_every` steps and at the end (`select` scores it for best.pt); returns the last validation."""
+        `val_every` steps and at the end (`select` scores it for best.pt); returns the last validation.
+        `bf16` asks for bfloat16 autocast, which is taken only where the CPU runs it natively."""
         state = self.state
+        if bf16 and not cpu_has_fast_bf16():
+            bf16 = False
+            self.log("training in float32: this CPU has no bf16 instructions, so bf16 autocast would be emulated")
         progress = tqdm(total=self.steps, initial=state.step, desc=desc, unit="step", mininterval=5, dynamic_ncols=True)
         started, seen, running = time.time(), 0, None
         while state.step < self.steps:
