@@ -71,6 +71,16 @@ def test_a_corner_outside_the_frame_is_found_where_the_sides_meet():
     assert _corner_error(found, corners) < 0.01
 
 
+def test_a_thin_bright_strand_touching_the_page_does_not_pull_its_outline():
+    # A shadow's edge or a cable as light as the paper, running across the desk into the page.
+    corners = np.float32([[200, 150], [700, 180], [720, 1000], [170, 980]])
+    image = _photo_of(_sheet(), corners)
+    cv2.line(image, (0, 640), (900, 760), (238, 238, 238), 12)
+    found = find_page(image)
+    assert found is not None
+    assert _corner_error(found, corners) < 0.01
+
+
 def test_corner_error_on_synthetic_phone_photos_meets_the_bar():
     faces = load_faces("holdout")  # fonts never trained on
     errors = []

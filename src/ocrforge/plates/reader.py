@@ -77,7 +77,7 @@ def _rows(pieces: list[_Piece]) -> list[list[_Piece]]:
             nearest = min(row, key=gap)
             # Heights differ along a plate seen at an angle: its near side is up to ~1.7x its far side.
             if (_similar_height(nearest, piece, 1.8) and abs(nearest.across(piece.centre)) < 0.4 * max(nearest.height, piece.height)
-                    and -0.5 * nearest.height < gap(nearest) < 2.0 * nearest.height):  # wide gaps: German plates' seal
+                    and -1.0 * nearest.height < gap(nearest) < 2.0 * nearest.height):  # wide gaps: German plates' seal
                 row.append(piece)
                 break
         else:
@@ -142,22 +142,33 @@ class PlateReader:
 
     def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, min_score: float = MIN_SCORE) -> list[PlateRead]:
         pixels = load_image(image)
-        detections = self.detector.detect(pixels, max_side)
-        if not detections:
+        quads = [reading_quad(d.quad) for d in self.detector.detect(pixels, max_side)]
+        if not quads:
             return []
-        quads = [reading_quad(d.quad) for d in detections]
-        crops = [self.recognizer.prepare(crop_quad(pixels, expand_quad(q, READ_MARGIN))) for q in quads]
-        decoded = self.recognizer.recognize_prepared(crops)
-        pieces = [_Piece(q, r.text.strip(), r.confidence) for q, r in zip(quads, decoded) if normalise(r.text)]
+        pieces = [p for p in self._read_pieces(pixels, quads) if normalise(p.text)]
+        rows = _rows(pieces)
+        # A row the detector cut into pieces is read again whole: the pieces' boxes overlap (a character
+        # read twice) or leave a gap (one lost), and the recognizer learned whole rows.
+        split = [i for i, row in enumerate(rows) if len(row) > 1]
+        whole = self._read_pieces(pixels, [reading_quad(_outline([p.quad for p in rows[i]])) for i in split])
+        for i, piece in zip(split, whole):
+            if normalise(piece.text) and piece.confidence >= min(p.confidence for p in rows[i]):
+                rows[i] = [piece]
         plates = []
-        for rows in _stack(_rows(pieces)):
-            members = [p for row in rows for p in row]
-            text = " ".join(_row_text(row) for row in rows)
+        for plate_rows in _stack(rows):
+            members = [p for row in plate_rows for p in row]
+            text = " ".join(_row_text(row) for row in plate_rows)
             confidence = float(np.mean([p.confidence for p in members]))
             score = _plate_score(text, confidence)
             if score >= min_score:
                 plates.append(PlateRead(text, confidence, _outline([p.quad for p in members]), score))
         return sorted(plates, key=_rank(plates))
+
+    def _read_pieces(self, pixels: np.ndarray, quads: list[np.ndarray]) -> list[_Piece]:
+        if not quads:
+            return []
+        crops = [self.recognizer.prepare(crop_quad(pixels, expand_quad(q, READ_MARGIN))) for q in quads]
+        return [_Piece(q, r.text.strip(), r.confidence) for q, r in zip(quads, self.recognizer.recognize_prepared(crops))]
 
 
 def _rank(plates: list[PlateRead]):
