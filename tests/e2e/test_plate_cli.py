@@ -136,3 +136,28 @@ def test_a_video_gives_one_record_per_vehicle_with_times(tmp_path):
     assert [v["plate"] for v in vehicles] == ["AB12 CDE", "KX70 PLR"]
     assert vehicles[0]["first_seen"] == 0.0 and 2.5 <= vehicles[0]["last_seen"] < 3.0
     assert 4.0 <= vehicles[1]["first_seen"] <= 4.3 and vehicles[1]["readings"] >= 6
+
+class _FixedBoxes:
+    """A detector that finds the given boxes (image pixels) whatever the image."""
+
+    def __init__(self, *quads: np.ndarray) -> None:
+        self.quads = quads
+
+    def detect(self, image: np.ndarray, max_side: int) -> list[Detection]:
+        return [Detection(q.astype(np.float32), 0.9) for q in self.quads]
+
+
+def test_a_box_around_both_rows_of_a_two_row_plate_is_read_as_two_rows(reader):
+    plate = _plate("AB12/CDE", "two-row")
+    (_, top), (_, bottom) = plate.rows
+    both = PlateReader(detector=reader.detector)
+    both.detector = _FixedBoxes(np.stack([top[0], top[1], bottom[2], bottom[3]]) + FRAME)
+    plates = both.read(np.asarray(_face_on("AB12/CDE", "two-row")))
+    assert plates and plates[0].text == "AB12 CDE"
+
+
+def test_a_plate_too_faint_for_the_detector_is_looked_for_again_with_more_contrast(reader):
+    night = (np.asarray(_face_on("AB12 CDE")).astype(np.float32) * 0.1 + 8).astype(np.uint8)
+    assert not reader.detector.detect(night, 1280)  # as faint as the detector misses
+    plates = reader.read(night)
+    assert plates and normalise(plates[0].text) == "AB12CDE"

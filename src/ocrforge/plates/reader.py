@@ -20,6 +20,8 @@ PLATE_MODEL = "plates.onnx"
 READ_MARGIN = 0.15  # as the plate recognizer was trained (data/synth/plates.py READ_MARGIN)
 MIN_CHARACTERS, MAX_CHARACTERS = 2, 10  # letters and digits on one plate
 MIN_SCORE = 0.3
+STACK_CONFIDENCE = 0.5  # a row read less surely is more often a caption, a frame or a bolt than a plate's row
+TWO_ROW_ASPECT = 2.0  # a box narrower than this many heights may hold both rows of a two-row plate
 
 
 @dataclass
@@ -106,10 +108,12 @@ def _stack(rows: list[list[_Piece]]) -> list[list[list[_Piece]]]:
             below = rows[j][0]
             centre_j = np.mean([p.centre for p in rows[j]], axis=0)
             centre_i = np.mean([p.centre for p in rows[i]], axis=0)
-            width_i = sum(2 * p.half_width for p in rows[i])
+            # The wider row sets the tolerance: a short top row ("61" over "NB764") sits off the other's centre.
+            width = max(sum(2 * p.half_width for p in rows[k]) for k in (i, j))
             down = top.across(centre_j) - top.across(centre_i)
-            if (_similar_height(top, below, 1.6) and 0.6 * top.height < down < 1.8 * top.height
-                    and abs(top.along(centre_j) - top.along(centre_i)) < 0.35 * width_i):
+            sure = min(p.confidence for p in rows[i] + rows[j]) >= STACK_CONFIDENCE
+            if (sure and _similar_height(top, below, 1.6) and 0.6 * top.height < down < 2.6 * top.height
+                    and abs(top.along(centre_j) - top.along(centre_i)) < 0.35 * width):
                 plate.append(rows[j])
                 used.add(j)
                 break
@@ -124,6 +128,24 @@ def _plate_score(text: str, confidence: float) -> float:
     digits = sum(c.isdigit() for c in key)
     shape = 1.0 if digits and len(key) >= 4 else 0.6 if digits or len(key) >= 5 else 0.3
     return confidence * shape
+
+
+def _plate(rows: list[list[_Piece]]) -> PlateRead:
+    members = [p for row in rows for p in row]
+    text = " ".join(_row_text(row) for row in rows)
+    confidence = float(np.mean([p.confidence for p in members]))
+    return PlateRead(text, confidence, _outline([p.quad for p in members]), _plate_score(text, confidence))
+
+
+def _halves(quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    left, right = (quad[0] + quad[3]) / 2, (quad[1] + quad[2]) / 2
+    return np.stack([quad[0], quad[1], right, left]), np.stack([left, right, quad[2], quad[3]])
+
+
+def _equalised(pixels: np.ndarray) -> np.ndarray:
+    lab = cv2.cvtColor(pixels, cv2.COLOR_RGB2LAB)
+    lab[..., 0] = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(lab[..., 0])
+    return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
 
 
 def _outline(quads: list[np.ndarray]) -> np.ndarray:
@@ -142,10 +164,18 @@ class PlateReader:
 
     def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, min_score: float = MIN_SCORE) -> list[PlateRead]:
         pixels = load_image(image)
-        quads = [reading_quad(d.quad) for d in self.detector.detect(pixels, max_side)]
+        plates = self._find(pixels, pixels, max_side, min_score)
+        if not plates:
+            # Night and dirt leave a plate too faint for the detector: look again with local contrast
+            # raised; the recognizer still reads the original pixels, as it was trained to.
+            plates = self._find(pixels, _equalised(pixels), max_side, min_score)
+        return sorted(plates, key=_rank(plates))
+
+    def _find(self, pixels: np.ndarray, seen: np.ndarray, max_side: int, min_score: float) -> list[PlateRead]:
+        quads = [reading_quad(d.quad) for d in self.detector.detect(seen, max_side)]
         if not quads:
             return []
-        pieces = [p for p in self._read_pieces(pixels, quads) if normalise(p.text)]
+        pieces = self._split_two_rows(pixels, [p for p in self._read_pieces(pixels, quads) if normalise(p.text)])
         rows = _rows(pieces)
         # A row the detector cut into pieces is read again whole: the pieces' boxes overlap (a character
         # read twice) or leave a gap (one lost), and the recognizer learned whole rows.
@@ -156,13 +186,24 @@ class PlateReader:
                 rows[i] = [piece]
         plates = []
         for plate_rows in _stack(rows):
-            members = [p for row in plate_rows for p in row]
-            text = " ".join(_row_text(row) for row in plate_rows)
-            confidence = float(np.mean([p.confidence for p in members]))
-            score = _plate_score(text, confidence)
-            if score >= min_score:
-                plates.append(PlateRead(text, confidence, _outline([p.quad for p in members]), score))
-        return sorted(plates, key=_rank(plates))
+            candidates = [_plate(plate_rows)]
+            if candidates[0].score == 0 and len(plate_rows) > 1:
+                # Too many characters for one plate: rows stacked by chance (a state's name over the number).
+                candidates = [_plate([row]) for row in plate_rows]
+            plates += [plate for plate in candidates if plate.score >= min_score]
+        return plates
+
+    def _split_two_rows(self, pixels: np.ndarray, pieces: list[_Piece]) -> list[_Piece]:
+        """A box the detector drew around both rows of a two-row plate reads as one line, badly: its
+        halves are read as rows, and kept when the recognizer is surer of each than of the whole."""
+        tall = [i for i, p in enumerate(pieces) if 2 * p.half_width < TWO_ROW_ASPECT * p.height]
+        halves = self._read_pieces(pixels, [half for i in tall for half in _halves(pieces[i].quad)])
+        out = list(pieces)
+        for k, i in reversed(list(enumerate(tall))):
+            top, bottom = halves[2 * k], halves[2 * k + 1]
+            if normalise(top.text) and normalise(bottom.text) and min(top.confidence, bottom.confidence) > pieces[i].confidence:
+                out[i:i + 1] = [top, bottom]
+        return out
 
     def _read_pieces(self, pixels: np.ndarray, quads: list[np.ndarray]) -> list[_Piece]:
         if not quads:

@@ -256,14 +256,17 @@ def plate_crop(seed: int, index: int, split: str = "train") -> tuple[np.ndarray,
     text, quad = pieces[choice]
     height = float(np.linalg.norm(quad[3] - quad[0]))
     quad = quad + rng.normal(0, 0.05 * height, (4, 2)).astype(np.float32)
+    # Detectors often run a row's box out to the plate's edge, over a country code or the frame on
+    # either side: the label stays the number, so the model learns to leave those out.
+    along = (quad[1] - quad[0]) / max(float(np.linalg.norm(quad[1] - quad[0])), 1e-6)
     if (whole_rows or choice == 0) and rng.random() < 0.25:
-        # Detectors often run a row's box out to the plate's edge, over a country code or a
-        # frame: the label stays the number, so the model learns to leave those out.
-        along = (quad[1] - quad[0]) / max(float(np.linalg.norm(quad[1] - quad[0])), 1e-6)
         reach = float(np.dot(photo.corners[0] - quad[0], along)) * rng.uniform(0.5, 1.0)
         if reach < 0:
-            quad[0] += along * reach
-            quad[3] += along * reach
+            quad[[0, 3]] += along * reach
+    if (whole_rows or choice == len(pieces) - 1) and rng.random() < 0.2:
+        reach = float(np.dot(photo.corners[1] - quad[1], along)) * rng.uniform(0.5, 1.0)
+        if reach > 0:
+            quad[[1, 2]] += along * reach
     return crop_quad(photo.image, expand_quad(quad, READ_MARGIN * rng.uniform(0.6, 1.4))), text
 
 
