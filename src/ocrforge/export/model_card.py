@@ -32,7 +32,8 @@ def _data_recipe(task: str, state: dict) -> str:
         return ("Fine-tuned from the general recognizer (the sessions above it) on synthetic plate rows only "
                 "(`ocrforge.data.synth.plates.plate_crop`: UK, EU, US-state, numeric, dashed and two-row styles, bold and "
                 "condensed train faces, angles up to 40°, dirt, night, glare, blur, detector-like box jitter, boxes run out "
-                "to the plate's edge on either side), stream seeds >= 3100 (shards name theirs). Validation: " + "; ".join(f"{name} (seed {seed}, {split} faces)" for name, seed, split in PLATE_VALIDATION_SETS)
+                "to the plate's edge on either side), stream seeds >= 3100 (shards name theirs). Validation: "
+                + "; ".join(f"{name} (seed {seed}, {split} faces)" for name, seed, split in PLATE_VALIDATION_SETS)
                 + ". No real image was trained on.")
     if task == "digits" and state.get("arch") == "dram":
         from ocrforge.train.dram import VALIDATION_SEED
