@@ -2,9 +2,10 @@
 
 The detector's probability map is computed once per image; each (bin_thresh, box_thresh, unclip_ratio)
 is then scored on the same maps. The images are the detector's validation sets (holdout fonts, seeds
-17-19, never trained on), never a real evaluation set, so the chosen defaults are not tuned to them.
+17-19, or 56-57 for the plate detector; never trained on), never a real evaluation set or a benchmark's
+images, so the chosen settings are not tuned to them.
 
-    python benchmarks/detector_params.py [--detector PATH] [--max-side 1280]
+    python benchmarks/detector_params.py [--detector PATH] [--validation text|plates] [--max-side 1280]
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ GRID = {"bin_thresh": (0.2, 0.3, 0.4), "box_thresh": (0.4, 0.5, 0.6), "unclip_ra
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--detector", help="ONNX detector (default: the shipped one)")
+    parser.add_argument("--validation", choices=["text", "plates"], default="text", help="plates: the plate detector's sets")
     parser.add_argument("--max-side", type=int, default=DEFAULT_MAX_SIDE)
     args = parser.parse_args()
     detector = Detector(args.detector)
-    images = [(kind, item) for kind, items in validation_images().items() for item in items]
+    images = [(kind, item) for kind, items in validation_images(validation=args.validation).items() for item in items]
     maps = [(kind, item, *detector.probability_map(item.image, args.max_side)) for kind, item in tqdm(images, desc="maps")]
     rows = []
     for values in itertools.product(*GRID.values()):

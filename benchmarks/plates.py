@@ -128,7 +128,7 @@ def main() -> None:
                          "predictions": reply["outputs"]})
             print(f"{name} {engine}: {rows[-1]['accuracy']:.1%}", file=sys.stderr)
 
-    lines = ["# Licence plates", "", *environment_lines(env), "- ocrforge model: shipped weights/plates.onnx with weights/dbnet.onnx",
+    lines = ["# Licence plates", "", *environment_lines(env), "- ocrforge model: shipped weights/plates.onnx with weights/plate-detector.onnx",
              f"- Command: `{env['command']}`", "",
              "Whole-plate accuracy (letters and digits, case and separators ignored). ocrforge: its one best plate per "
              "image; peers: any of their lines, or all joined (generous). Images from holdout faces and unseen seeds.", "",

@@ -43,7 +43,7 @@ def _cmd_synth_scenes(args: argparse.Namespace) -> int:
 def _cmd_synth_detection_shards(args: argparse.Namespace) -> int:
     from ocrforge.data.synth.detection_shards import write_detection_shards
 
-    write_detection_shards(args.out, args.seed, args.shards, args.shard_size, args.first)
+    write_detection_shards(args.out, args.seed, args.shards, args.shard_size, args.first, args.kind)
     return 0
 
 
@@ -54,7 +54,7 @@ def _cmd_train_detector(args: argparse.Namespace) -> int:
         shards=args.shards, out=args.out, steps=args.steps, batch_size=args.batch_size, crop_size=args.crop_size,
         lr=args.lr, val_every=args.val_every, val_images=args.val_images, seed=args.seed, threads=args.threads,
         loader_workers=args.loader_workers,
-        bf16=not args.no_bf16, resume=args.resume, init_from=args.init_from,
+        bf16=not args.no_bf16, resume=args.resume, init_from=args.init_from, validation=args.validation,
     )
     final = train_detector(cfg)
     print(" ".join(f"{k}={v}" for k, v in final.items()))
@@ -184,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     det_shards.add_argument("--shards", type=int, default=10)
     det_shards.add_argument("--shard-size", type=int, default=200)
     det_shards.add_argument("--first", type=int, default=0, help="index of the first shard (to extend a stream)")
+    det_shards.add_argument("--kind", choices=["text", "plates"], default="text",
+                            help="text: scenes and pages, every word boxed; plates: plate crops and car photos, plate rows boxed")
     det_shards.set_defaults(run=_cmd_synth_detection_shards)
     add_synth_house_parser(synth)
 
@@ -226,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
                             help="train in float32 (default: bfloat16 autocast where the CPU has bf16 instructions)")
     detector.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     detector.add_argument("--init-from", type=Path, help="checkpoint whose weights to start from")
+    detector.add_argument("--validation", choices=["text", "plates"], default="text",
+                          help="validation sets that choose the best checkpoint (plates: for the plate detector)")
     detector.set_defaults(run=_cmd_train_detector)
     add_train_ram_parser(train)
     add_train_house_parser(train)

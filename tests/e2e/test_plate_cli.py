@@ -13,16 +13,17 @@ import pytest
 from PIL import Image
 
 from ocrforge.data.synth.plates import STYLES, Plate, car_photo, draw_plate, plate_faces, plate_photo
+from ocrforge.detect.boxes import BoxParams
 from ocrforge.plates.matching import normalise
-from ocrforge.plates.reader import PlateReader
+from ocrforge.plates.reader import PLATE_MIN_SIDE, PlateReader
 from ocrforge.runtime.detector import Detection
 
 SEED = 78  # never a training seed (those are >= 100)
-# Issue #6's bar is 95% on held-out plate photos, not met yet (the shipped model measures 92% on
-# these crops, 73% on these car photos): the suite guards against regressions with floors the shipped
-# model clears with room, so a real regression fails and noise does not. Raise them as the model improves.
+# Issue #6's bar is 95% on held-out plate photos, not met yet (the shipped models measure 91% on
+# these crops, 80% on these car photos): the suite guards against regressions with floors the shipped
+# models clear with room, so a real regression fails and noise does not. Raise them as the models improve.
 MIN_CROP_ACCURACY = 0.82
-MIN_CAR_ACCURACY = 0.45
+MIN_CAR_ACCURACY = 0.65
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -56,6 +57,22 @@ def test_plates_are_found_on_whole_car_photos(reader, faces):
     assert np.mean(right) >= MIN_CAR_ACCURACY, f"{np.mean(right):.3f}"
 
 
+def test_tiny_crops_are_looked_at_on_a_canvas_and_their_boxes_land_on_the_plate(reader, faces):
+    photos = [p for p in (plate_photo(np.random.default_rng([SEED, i]), faces) for i in range(150))
+              if max(p.image.shape[:2]) < PLATE_MIN_SIDE / 2]
+    assert len(photos) >= 5
+    found = 0
+    for photo in photos:
+        detections = reader.detector.detect(photo.image, 1280, reader.boxes, PLATE_MIN_SIDE)
+        h, w = photo.image.shape[:2]
+        for d in detections:
+            assert (d.quad >= 0).all() and (d.quad <= [w - 1, h - 1]).all()  # back in the crop's own pixels
+        rows = [q.astype(np.float32) for _, q in photo.rows]
+        found += any(cv2.pointPolygonTest(row, tuple(map(float, d.quad.mean(axis=0))), False) >= 0
+                     for d in detections for row in rows)
+    assert found >= 0.8 * len(photos), f"{found} of {len(photos)}"
+
+
 FRAME = 30  # pixels of car around a face-on plate
 
 
@@ -78,7 +95,7 @@ class _FixedBoxes:
     def __init__(self, *quads: np.ndarray) -> None:
         self.quads = quads
 
-    def detect(self, image: np.ndarray, max_side: int) -> list[Detection]:
+    def detect(self, image: np.ndarray, max_side: int, params: BoxParams = BoxParams(), min_side: int = 0) -> list[Detection]:
         return [Detection(q.astype(np.float32), 0.9) for q in self.quads]
 
 
@@ -141,6 +158,8 @@ def test_a_video_gives_one_record_per_vehicle_with_times(tmp_path):
     assert [v["plate"] for v in vehicles] == ["AB12 CDE", "KX70 PLR"]
     assert vehicles[0]["first_seen"] == 0.0 and 2.5 <= vehicles[0]["last_seen"] < 3.0
     assert 4.0 <= vehicles[1]["first_seen"] <= 4.3 and vehicles[1]["readings"] >= 6
+
+
 def test_a_box_around_both_rows_of_a_two_row_plate_is_read_as_two_rows(reader):
     plate = _plate("AB12/CDE", "two-row")
     (_, top), (_, bottom) = plate.rows
@@ -151,7 +170,7 @@ def test_a_box_around_both_rows_of_a_two_row_plate_is_read_as_two_rows(reader):
 
 
 def test_a_plate_too_faint_for_the_detector_is_looked_for_again_with_more_contrast(reader):
-    night = (np.asarray(_face_on("AB12 CDE")).astype(np.float32) * 0.1 + 8).astype(np.uint8)
-    assert not reader.detector.detect(night, 1280)  # as faint as the detector misses
+    night = (np.asarray(_face_on("AB12 CDE")).astype(np.float32) * 0.03 + 8).astype(np.uint8)
+    assert not reader.detector.detect(night, 1280, reader.boxes, PLATE_MIN_SIDE)  # as faint as the detector misses
     plates = reader.read(night)
     assert plates and normalise(plates[0].text) == "AB12CDE"

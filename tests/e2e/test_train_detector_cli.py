@@ -51,3 +51,18 @@ def test_train_resume_export(tmp_path):
     meta = ort.InferenceSession(str(tmp_path / "det.onnx")).get_modelmeta().custom_metadata_map
     assert meta["task"] == "detector" and meta["output_stride"] == "2"
     assert "scenes 50%" in (tmp_path / "det.md").read_text()
+
+
+def test_plate_detector_trains_on_plate_rows_and_says_so_in_its_card(tmp_path):
+    shards = tmp_path / "shards"
+    made = _ocrforge("synth", "detection-shards", "--kind", "plates", "--out", str(shards), "--seed", "3601",
+                     "--shards", "1", "--shard-size", "3")
+    assert made.returncode == 0, made.stderr[-2000:]
+    run = tmp_path / "run"
+    trained = _ocrforge("train", "detector", "--shards", str(shards), "--out", str(run), "--batch-size", "2", "--crop-size", "128",
+                        "--steps", "2", "--val-every", "2", "--val-images", "1", "--loader-workers", "0", "--validation", "plates")
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    assert {"crop_hmean", "car_hmean"} <= set(torch.load(run / "last.pt", weights_only=False)["history"][-1])
+    exported = _ocrforge("export", str(run / "last.pt"), "--out", str(tmp_path / "plate-det.onnx"))
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    assert "each row of a plate's number boxed" in (tmp_path / "plate-det.md").read_text()

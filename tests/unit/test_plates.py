@@ -7,7 +7,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from ocrforge.data.synth.plates import STYLES, plate_crop, plate_faces, plate_photo
+from ocrforge.data.synth.plates import STYLES, plate_crop, plate_detection_sample, plate_faces, plate_photo
 from ocrforge.plates.matching import normalise, plate_distance
 from ocrforge.plates.permits import PermitError, PermitStore
 from ocrforge.plates.reader import PlateRead
@@ -91,3 +91,20 @@ def test_synthetic_plates_are_deterministic_and_cover_every_style():
     crop, text = plate_crop(3, 0)
     assert crop.ndim == 3 and crop.shape[1] > crop.shape[0] and 2 <= len(normalise(text)) <= 10
     assert not set(f.path for f in plate_faces("holdout")) & set(f.path for f in faces)
+
+
+def test_plate_detector_samples_box_the_number_rows_and_nothing_else():
+    # A seed whose plate has a state caption over its number: the caption must stay background.
+    index = next(i for i in range(50) if STYLES[int(np.random.default_rng([3, i]).integers(len(STYLES)))].caption)
+    captions = STYLES[int(np.random.default_rng([3, index]).integers(len(STYLES)))].caption
+    crop = plate_detection_sample(3, index, kind="crop")
+    photo = plate_photo(np.random.default_rng([3, index]), plate_faces("train"))
+    assert np.array_equal(crop.image, photo.image) and crop.texts == [t for t, _ in photo.rows]
+    assert not set(crop.texts) & set(captions)
+    car = plate_detection_sample(3, index, kind="car")
+    assert car.image.shape[:2] == (960, 1280) and np.array_equal(plate_detection_sample(3, index, kind="car").image, car.image)
+    for sample in (crop, car):
+        h, w = sample.image.shape[:2]
+        assert 1 <= len(sample.quads) == len(sample.texts) <= 2 and all(normalise(t) for t in sample.texts)
+        for quad in sample.quads:  # each row's box lies in the image
+            assert (quad >= -1).all() and (quad[:, 0] <= w + 1).all() and (quad[:, 1] <= h + 1).all()

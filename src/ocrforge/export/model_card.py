@@ -26,7 +26,8 @@ INPUTS = {  # by architecture where it has its own input, else by task
 
 def _data_recipe(task: str, state: dict) -> str:
     lineage = state.get("lineage", [])
-    if task == "recognizer" and lineage and (lineage[-1].get("config") or {}).get("validation") == "plates":
+    for_plates = bool(lineage) and (lineage[-1].get("config") or {}).get("validation") == "plates"  # a plate fine-tune
+    if task == "recognizer" and for_plates:
         from ocrforge.train.loop import PLATE_VALIDATION_SETS
 
         return ("Fine-tuned from the general recognizer (the sessions above it) on synthetic plate rows only "
@@ -55,6 +56,15 @@ def _data_recipe(task: str, state: dict) -> str:
                 "augmented afresh every batch (rotation, scale, shear, shift, elastic distortion), then "
                 + "; ".join(shown[v] for v in variants if v in shown) + ". The official 10,000 test digits "
                 "were never trained or tuned on.")
+    if task == "detector" and for_plates:
+        from ocrforge.train.detector import PLATE_VALIDATION_SETS
+
+        return ("Fine-tuned from the text detector (the sessions above it) on synthetic plates only "
+                "(`ocrforge.data.synth.plates.plate_detection_sample`: loose plate crops and car photos, half each, train "
+                "faces, stream seeds >= 3600), each row of a plate's number boxed; captions, EU country codes and shop "
+                "signs left as background; random rescaled 384x384 crops. Validation: holdout faces, "
+                + "; ".join(f"{n} {kind}s (seed {seed})" for kind, seed, n in PLATE_VALIDATION_SETS)
+                + ". No real image was trained on.")
     if task == "detector":
         from ocrforge.train.detector import VALIDATION_SETS as DETECTOR_SETS
 

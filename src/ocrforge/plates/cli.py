@@ -66,7 +66,7 @@ def run_plate(args: argparse.Namespace) -> int:
         store = PermitStore(args.permits) if args.permits else None
         # Single-threaded sessions, read from `workers` threads at once: a small plate image keeps
         # one core busy, but gains little from two.
-        reader = PlateReader(recognizer=args.recognizer, threads=1)
+        reader = PlateReader(args.detector, args.recognizer, threads=1)
     except (PermitError, FileNotFoundError) as err:
         print(f"ocrforge plate: {err}", file=sys.stderr)
         return 2
@@ -132,6 +132,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     plate.add_argument("--best", action="store_true", help="images: only the most plate-like reading")
     plate.add_argument("--fps", type=float, default=FRAME_RATE, help="frames read per second of video (and a frame folder's rate)")
     plate.add_argument("--recognizer", type=Path, help="ONNX plate recognizer (default: the shipped one)")
+    plate.add_argument("--detector", type=Path, help="ONNX plate detector (default: the shipped one)")
     plate.add_argument("--max-side", type=int, default=1280, help="longer side the detector works at")
     plate.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="files read at the same time (default: one per core)")
     plate.set_defaults(run=run_plate)

@@ -47,11 +47,18 @@ class Detector:
         resized, scale = resize_for_detection(image, max_side)
         return self._prob(resized), scale
 
-    def detect(self, image: np.ndarray, max_side: int = DEFAULT_MAX_SIDE, params: BoxParams = BoxParams()) -> list[Detection]:
+    def detect(self, image: np.ndarray, max_side: int = DEFAULT_MAX_SIDE, params: BoxParams = BoxParams(),
+               min_side: int = 0) -> list[Detection]:
         """Word boxes in `image` pixels. Text that comes out smaller than the detector learned from
         (fine print on a big scan, or dense print in a small photo) is looked at again at a larger
-        scale, up to MAX_PIXELS; a box that took in two stacked lines is cut into one per line."""
+        scale, up to MAX_PIXELS; a box that took in two stacked lines is cut into one per line.
+        An image smaller than `min_side` both ways is looked at in the middle of a `min_side` square
+        of its mean colour, as training laid small images out on a crop."""
         h, w = image.shape[:2]
+        if max(h, w) < min_side:
+            canvas, (ox, oy) = _on_canvas(image, min_side)
+            return [Detection(np.clip(d.quad - [ox, oy], 0, [w - 1, h - 1]).astype(np.float32), d.score)
+                    for d in self.detect(canvas, max_side, params)]
         resized, scale = resize_for_detection(image, max_side)
         quads, scores = boxes_from_prob(self._prob(resized), params)
         if quads:
@@ -70,3 +77,13 @@ class Detector:
     def _prob(self, resized: np.ndarray) -> np.ndarray:
         batch = np.ascontiguousarray(resized.transpose(2, 0, 1)[None], dtype=np.float32)
         return self.session.run(["prob"], {"images": batch})[0][0, 0]
+
+
+def _on_canvas(image: np.ndarray, side: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """`image` centred on a side x side square of its mean colour, and its (x, y) offset there."""
+    h, w = image.shape[:2]
+    canvas = np.empty((side, side, 3), np.uint8)
+    canvas[:] = image.reshape(-1, 3).mean(axis=0).astype(np.uint8)
+    ox, oy = (side - w) // 2, (side - h) // 2
+    canvas[oy:oy + h, ox:ox + w] = image
+    return canvas, (ox, oy)

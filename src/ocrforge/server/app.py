@@ -55,7 +55,7 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         ocr = OCR(threads=1)
-        app.state.server = ServerState(ocr, PlateReader(ocr.detector, threads=1), WorkQueue(limits.workers, limits.queue),
+        app.state.server = ServerState(ocr, PlateReader(threads=1), WorkQueue(limits.workers, limits.queue),
                                        limits, db, permits)
         yield
         app.state.server.queue.shutdown()

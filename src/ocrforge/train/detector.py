@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ocrforge.data.synth.plates import plate_detection_sample
 from ocrforge.data.synth.scenes import TextImage, detection_sample
 from ocrforge.detect.boxes import boxes_from_prob
 from ocrforge.detect.inputs import resize_for_detection, to_original
@@ -18,8 +19,9 @@ from ocrforge.models.registry import create
 from ocrforge.train.detection_batches import detection_batches
 from ocrforge.train.session import TrainingSession
 
-# (kind, seed, count): whole images for validation; seeds below 100 are never trained on.
+# (kind, seed, count): whole images for validation, holdout fonts; seeds below 100 are never trained on.
 VALIDATION_SETS = (("scene", 17, 24), ("photo", 18, 8), ("page", 19, 4))
+PLATE_VALIDATION_SETS = (("crop", 56, 60), ("car", 57, 20))  # for the plate detector: plates' rows only
 VALIDATION_MAX_SIDE = 960
 
 
@@ -42,6 +44,7 @@ class DetectorConfig:
     bf16: bool = True  # bfloat16 autocast, taken only where the CPU has bf16 instructions (TrainingSession.run)
     resume: bool = False
     init_from: Path | None = None
+    validation: str = "text"  # which sets choose the best checkpoint: "text", or "plates" for the plate detector
 
 
 def detect_quads(model: torch.nn.Module, image: np.ndarray, max_side: int = VALIDATION_MAX_SIDE) -> list[np.ndarray]:
@@ -53,8 +56,13 @@ def detect_quads(model: torch.nn.Module, image: np.ndarray, max_side: int = VALI
     return to_original(quads, model.output_stride, scale)
 
 
-def validation_images(limit: int | None = None) -> dict[str, list[TextImage]]:
-    """The validation images of each kind, at most `limit` of each."""
+def validation_images(limit: int | None = None, validation: str = "text") -> dict[str, list[TextImage]]:
+    """The validation images of each kind ("text" or "plates" sets), at most `limit` of each."""
+    if validation == "plates":
+        return {kind: [plate_detection_sample(seed, i, "holdout", kind) for i in range(min(n, limit or n))]
+                for kind, seed, n in PLATE_VALIDATION_SETS}
+    if validation != "text":
+        raise ValueError(f"validation must be 'text' or 'plates', not {validation!r}")
     return {kind: [detection_sample(seed, i, fonts="holdout", kind=kind) for i in range(min(n, limit or n))]
             for kind, seed, n in VALIDATION_SETS}
 
@@ -82,7 +90,7 @@ def train_detector(cfg: DetectorConfig) -> dict:
     n_shards = len(list(cfg.shards.glob("*.npz")))
     session.record_entry["source"] = f"{n_shards} detection shards in {cfg.shards}"
     session.log(f"{cfg.arch}: {sum(p.numel() for p in model.parameters()):,} parameters, config {json.dumps(config)}")
-    val = validation_images(cfg.val_images)
+    val = validation_images(cfg.val_images, cfg.validation)
     batches = ((batch["images"], batch) for batch in detection_batches(
         cfg.shards, cfg.crop_size, model.output_stride, cfg.batch_size, cfg.seed + state.step, cfg.loader_workers))
     return session.run(

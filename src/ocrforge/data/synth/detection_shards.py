@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from ocrforge.data.synth.plates import plate_detection_sample
 from ocrforge.data.synth.scenes import TextImage, detection_sample
 
 
@@ -37,11 +38,14 @@ def load_detection_shard(path: Path) -> list[TextImage]:
     return images
 
 
-def write_detection_shards(out: Path, seed: int, shards: int, shard_size: int, first: int = 0) -> None:
-    """Shards first..first+shards-1 of stream `seed`: shard k holds images k*shard_size onwards."""
+def write_detection_shards(out: Path, seed: int, shards: int, shard_size: int, first: int = 0, kind: str = "text") -> None:
+    """Shards first..first+shards-1 of stream `seed`: shard k holds images k*shard_size onwards.
+    `kind` "text": scenes, pages and page photos with every word boxed; "plates": plate crops and car
+    photos with the plates' rows boxed (for the plate detector)."""
+    sample = {"text": detection_sample, "plates": plate_detection_sample}[kind]
     out.mkdir(parents=True, exist_ok=True)
-    for k in tqdm(range(first, first + shards), desc="detection shards", unit="shard"):
+    for k in tqdm(range(first, first + shards), desc=f"{kind} detection shards", unit="shard"):
         path = out / f"det-{seed}-{k:04d}.npz"
         if path.exists():
             continue
-        save_detection_shard([detection_sample(seed, k * shard_size + i) for i in range(shard_size)], path)
+        save_detection_shard([sample(seed, k * shard_size + i) for i in range(shard_size)], path)

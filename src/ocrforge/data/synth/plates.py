@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from ocrforge.data.synth.degrade import defocus, jpeg, motion_blur, noise
 from ocrforge.data.synth.fonts import FontFace, load_faces
 from ocrforge.data.synth.render import load_font
+from ocrforge.data.synth.scenes import TextImage
 from ocrforge.detect.geometry import crop_quad, expand_quad
 
 Rng = np.random.Generator
@@ -317,3 +318,13 @@ def car_photo(rng: Rng, faces: tuple[FontFace, ...], width: int = 1280, height: 
     h, w = plate.image.shape[:2]
     return PlatePhoto(np.clip(image, 0, 255).astype(np.uint8), plate.text, _through(m, _box(0, 0, w, h)),
                       [(t, _through(m, q)) for t, q in plate.rows], [(t, _through(m, q)) for t, q in plate.groups])
+
+
+def plate_detection_sample(seed: int, index: int, split: str = "train", kind: str | None = None) -> TextImage:
+    """Image number `index` of stream `seed` for the plate detector: a loose plate crop or a car photo
+    (half each, or `kind` "crop" / "car"), boxed row by row. Only the number's rows are text: a state's
+    caption, the EU country code and a shop sign are background, so the detector learns to pass them over."""
+    rng = np.random.default_rng([seed, index])
+    kind = kind or ("crop" if rng.random() < 0.5 else "car")
+    photo = (plate_photo if kind == "crop" else car_photo)(rng, plate_faces(split))
+    return TextImage(photo.image, [q for _, q in photo.rows], [t for t, _ in photo.rows])
