@@ -63,7 +63,7 @@ def test_tiny_crops_are_looked_at_on_a_canvas_and_their_boxes_land_on_the_plate(
     assert len(photos) >= 5
     found = 0
     for photo in photos:
-        detections = reader.detector.detect(photo.image, 1280, reader.boxes, PLATE_MIN_SIDE)
+        detections = reader.detector.detect(photo.image, 1280, min_side=PLATE_MIN_SIDE)
         h, w = photo.image.shape[:2]
         for d in detections:
             assert (d.quad >= 0).all() and (d.quad <= [w - 1, h - 1]).all()  # back in the crop's own pixels
@@ -171,6 +171,6 @@ def test_a_box_around_both_rows_of_a_two_row_plate_is_read_as_two_rows(reader):
 
 def test_a_plate_too_faint_for_the_detector_is_looked_for_again_with_more_contrast(reader):
     night = (np.asarray(_face_on("AB12 CDE")).astype(np.float32) * 0.03 + 8).astype(np.uint8)
-    assert not reader.detector.detect(night, 1280, reader.boxes, PLATE_MIN_SIDE)  # as faint as the detector misses
+    assert not reader.detector.detect(night, 1280, min_side=PLATE_MIN_SIDE)  # as faint as the detector misses
     plates = reader.read(night)
     assert plates and normalise(plates[0].text) == "AB12CDE"

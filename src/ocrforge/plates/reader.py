@@ -11,7 +11,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ocrforge.detect.boxes import BoxParams
 from ocrforge.detect.geometry import crop_quad, expand_quad, order_quad, reading_quad
 from ocrforge.io.images import ImageSource, load_image
 from ocrforge.plates.matching import normalise
@@ -20,7 +19,6 @@ from ocrforge.runtime.recognizer import Recognizer, shipped_model
 
 PLATE_MODEL = "plates.onnx"
 PLATE_DETECTOR = "plate-detector.onnx"
-PLATE_BOXES = BoxParams()
 # The plate detector learned from plates laid out on 384 px training crops: a tight crop a few dozen
 # pixels across, looked at alone, left it finding nothing (reader on 150 validation crops, holdout
 # faces: 78.7% alone, 90.0% on a 256 px canvas; 86.0% on 192 px).
@@ -165,10 +163,9 @@ class PlateReader:
     """`PlateReader().read(image)` -> the plates in it, best first. Thread-safe like OCR."""
 
     def __init__(self, detector: Detector | str | Path | None = None, recognizer: str | Path | None = None,
-                 threads: int | None = None, boxes: BoxParams = PLATE_BOXES) -> None:
+                 threads: int | None = None) -> None:
         # A Detector instance is used as it is (tests give a stub), a path loads one.
         self.detector = detector if isinstance(detector, Detector) else Detector(detector or shipped_model(PLATE_DETECTOR), threads)
-        self.boxes = boxes
         self.recognizer = Recognizer(recognizer or shipped_model(PLATE_MODEL), threads)
 
     def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, min_score: float = MIN_SCORE) -> list[PlateRead]:
@@ -181,7 +178,7 @@ class PlateReader:
         return sorted(plates, key=_rank(plates))
 
     def _find(self, pixels: np.ndarray, seen: np.ndarray, max_side: int, min_score: float) -> list[PlateRead]:
-        quads = [reading_quad(d.quad) for d in self.detector.detect(seen, max_side, self.boxes, PLATE_MIN_SIDE)]
+        quads = [reading_quad(d.quad) for d in self.detector.detect(seen, max_side, min_side=PLATE_MIN_SIDE)]
         if not quads:
             return []
         pieces = self._split_two_rows(pixels, [p for p in self._read_pieces(pixels, quads) if normalise(p.text)])
