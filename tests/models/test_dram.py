@@ -101,3 +101,26 @@ def test_real_house_numbers_are_cut_around_their_digits_with_the_boxes_carried_a
     assert 0 < ink[:, 1].min() and ink[:, 1].max() < 127 and 0 < ink[:, 0].min() and ink[:, 0].max() < 63  # margin kept
     with pytest.raises(ValueError, match="no digit boxes"):
         real_house_number(Sample(photo, "42", "plain.png"))
+
+
+def test_a_wider_glimpse_network_started_from_a_narrower_one_reads_as_it_did(tmp_path):
+    from ocrforge.train.session import TrainingSession
+
+    torch.manual_seed(0)
+    narrow = DRAM(TINY).eval()
+    torch.save({"model": narrow.state_dict(), "step": 10, "arch": "dram"}, tmp_path / "parent.pt")
+    wide = DRAM(DRAMConfig(**{**TINY.__dict__, "what_channels": [48, 96, 80]}))
+    session = TrainingSession(tmp_path / "run", "dram", wide, lr=1e-3, weight_decay=0.0, warmup=1, steps=10,
+                              resume=False, init_from=tmp_path / "parent.pt", config={})
+    assert wide.config.what_channels == (48, 96, 80)
+    assert wide.what[3].weight.shape == (96, 48, 3, 3)
+    images = torch.rand(6, 1, 32, 64) * 255
+    with torch.no_grad():
+        assert torch.allclose(wide.eval()(images)["logits"], narrow(images)["logits"], atol=1e-5)
+    # The new channels are not dead: a step gives the old units weight on them.
+    from_new_channels = wide.what[3].weight[:64, 32:]
+    assert not from_new_channels.any()
+    loss = wide.train()(images, {"labels": torch.tensor([[1, END, IGNORE, IGNORE]] * 6)})["loss"]
+    session.optimise(loss)
+    assert from_new_channels.any()
+    assert "initialised from" in (tmp_path / "run" / "train.log").read_text()

@@ -32,6 +32,10 @@ class DRAMConfig:
     max_digits: int = 5  # the model emits at most max_digits digits, then the end
     hidden: int = 256
     location_std: float = 0.05  # policy standard deviation, in [-1, 1] image coordinates
+    what_channels: tuple[int, int, int] = (32, 64, 64)  # the glimpse network's three convolutions
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "what_channels", tuple(self.what_channels))  # JSON model arguments give a list
 
     @property
     def steps(self) -> int:
@@ -47,13 +51,17 @@ def _conv_block(c_in: int, c_out: int) -> list[nn.Module]:
 
 
 class DRAM(nn.Module):
+    # A checkpoint with a narrower glimpse network can start this one (TrainingSession's init_from).
+    growable = ("what.",)
+
     def __init__(self, config: DRAMConfig = DRAMConfig()) -> None:
         super().__init__()
         self.config = config
         c, p = config, config.patch
+        w1, w2, w3 = c.what_channels
         self.what = nn.Sequential(
-            *_conv_block(c.scales, 32), nn.MaxPool2d(2), *_conv_block(32, 64), nn.MaxPool2d(2), *_conv_block(64, 64),
-            nn.Flatten(), nn.Linear(64 * (p // 4) ** 2, c.hidden),
+            *_conv_block(c.scales, w1), nn.MaxPool2d(2), *_conv_block(w1, w2), nn.MaxPool2d(2), *_conv_block(w2, w3),
+            nn.Flatten(), nn.Linear(w3 * (p // 4) ** 2, c.hidden),
         )
         self.where = nn.Linear(2, c.hidden)
         # The context network sees the image at a quarter of its size and starts the location RNN.

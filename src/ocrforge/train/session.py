@@ -41,6 +41,20 @@ def cosine_factor(step: int, warmup: int, steps: int) -> float:
     return 0.03 + 0.97 * 0.5 * (1 + math.cos(math.pi * progress))
 
 
+def grown(fresh: torch.Tensor, parent: torch.Tensor) -> torch.Tensor:
+    """A layer widened by appending channels, from its parent: the parent's values fill the leading
+    block and the old units' inputs from new channels start at zero, so the wider network first
+    computes what the parent did; the new units keep their fresh initialisation and learn from there
+    (Chen et al. 2016, Net2WiderNet, with zeros where it copies units)."""
+    if fresh.dim() != parent.dim() or any(f < p for f, p in zip(fresh.shape, parent.shape)):
+        raise ValueError(f"cannot grow a {tuple(parent.shape)} tensor into {tuple(fresh.shape)}")
+    out = fresh.detach().clone()
+    if out.dim() >= 2:
+        out[: parent.shape[0], parent.shape[1]:] = 0
+    out[tuple(slice(0, n) for n in parent.shape)] = parent
+    return out
+
+
 class TrainingSession:
     """One invocation of a training command on a run folder `out`."""
 
@@ -75,6 +89,10 @@ class TrainingSession:
             # Every tensor whose name and shape match: all of them from the same architecture, the
             # shared encoder from another (a CRNN starting an Attention-OCR).
             shared = {k: v for k, v in parent["model"].items() if k in own and own[k].shape == v.shape}
+            # Layers the model lets grow (getattr: most models have none) start as the parent's narrower ones.
+            grow = getattr(self.model, "growable", ())
+            shared |= {k: grown(own[k], v) for k, v in parent["model"].items()
+                       if k in own and own[k].shape != v.shape and k.startswith(grow)}
             if not shared:
                 raise ValueError(f"{init_from}: no weights fit a {self.arch} model")
             self.model.load_state_dict(shared, strict=False)
