@@ -45,7 +45,7 @@ def grown(fresh: torch.Tensor, parent: torch.Tensor) -> torch.Tensor:
     """A layer widened by appending channels, from its parent: the parent's values fill the leading
     block and the old units' inputs from new channels start at zero, so the wider network first
     computes what the parent did; the new units keep their fresh initialisation and learn from there
-    (Chen et al. 2016, Net2WiderNet, with zeros where it copies units)."""
+    (Net2WiderNet, Chen et al. 2016, keeps the function too, but by copying units and splitting their weights)."""
     if fresh.dim() != parent.dim() or any(f < p for f, p in zip(fresh.shape, parent.shape)):
         raise ValueError(f"cannot grow a {tuple(parent.shape)} tensor into {tuple(fresh.shape)}")
     out = fresh.detach().clone()
