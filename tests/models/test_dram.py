@@ -1,5 +1,7 @@
 """The house-number reader (DRAM): targets, decoding, its input, and a few training steps."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -8,6 +10,7 @@ from ocrforge.data.readers import Sample
 from ocrforge.digits.house import decode_steps, house_input
 from ocrforge.models.dram import DRAM, END, DRAMConfig
 from ocrforge.train.dram import IGNORE, real_house_number, sequence_targets
+from ocrforge.train.session import TrainingSession
 
 TINY = DRAMConfig(height=32, width=64, patch=8, scales=2, glimpses_per_digit=1, max_digits=3, hidden=32)
 
@@ -104,12 +107,10 @@ def test_real_house_numbers_are_cut_around_their_digits_with_the_boxes_carried_a
 
 
 def test_a_wider_glimpse_network_started_from_a_narrower_one_reads_as_it_did(tmp_path):
-    from ocrforge.train.session import TrainingSession
-
     torch.manual_seed(0)
     narrow = DRAM(TINY).eval()
     torch.save({"model": narrow.state_dict(), "step": 10, "arch": "dram"}, tmp_path / "parent.pt")
-    wide = DRAM(DRAMConfig(**{**TINY.__dict__, "what_channels": [48, 96, 80]}))
+    wide = DRAM(replace(TINY, what_channels=[48, 96, 80]))  # a list, as JSON model arguments give it
     session = TrainingSession(tmp_path / "run", "dram", wide, lr=1e-3, weight_decay=0.0, warmup=1, steps=10,
                               resume=False, init_from=tmp_path / "parent.pt", config={})
     assert wide.config.what_channels == (48, 96, 80)
