@@ -119,9 +119,11 @@ def test_a_wider_glimpse_network_started_from_a_narrower_one_reads_as_it_did(tmp
     with torch.no_grad():
         assert torch.allclose(wide.eval()(images)["logits"], narrow(images)["logits"], atol=1e-5)
     # The new channels are not dead: a step gives the old units weight on them.
-    from_new_channels = wide.what[3].weight[:64, 32:]
+    old_first, old_second, _ = narrow.config.what_channels
+    from_new_channels = wide.what[3].weight[:old_second, old_first:]
     assert not from_new_channels.any()
     loss = wide.train()(images, {"labels": torch.tensor([[1, END, IGNORE, IGNORE]] * 6)})["loss"]
     session.optimise(loss)
     assert from_new_channels.any()
-    assert "initialised from" in (tmp_path / "run" / "train.log").read_text()
+    # Three convolutions with their biases, and the linear layer after them.
+    assert "7 of them widened" in (tmp_path / "run" / "train.log").read_text()

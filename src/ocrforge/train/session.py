@@ -91,12 +91,13 @@ class TrainingSession:
             shared = {k: v for k, v in parent["model"].items() if k in own and own[k].shape == v.shape}
             # Layers the model lets grow (getattr: most models have none) start as the parent's narrower ones.
             grow = getattr(self.model, "growable", ())
-            shared |= {k: grown(own[k], v) for k, v in parent["model"].items()
+            widened = {k: grown(own[k], v) for k, v in parent["model"].items()
                        if k in own and own[k].shape != v.shape and k.startswith(grow)}
-            if not shared:
+            if not shared and not widened:
                 raise ValueError(f"{init_from}: no weights fit a {self.arch} model")
-            self.model.load_state_dict(shared, strict=False)
-            self.log(f"initialised from {init_from} ({parent.get('arch', '?')}): {len(shared)} of {len(own)} tensors")
+            self.model.load_state_dict(shared | widened, strict=False)
+            self.log(f"initialised from {init_from} ({parent.get('arch', '?')}): {len(shared) + len(widened)} of {len(own)} tensors"
+                     + (f", {len(widened)} of them widened" if widened else ""))
             # The parent's training stays in the lineage; its step count and schedule do not carry over.
             return TrainState(lineage=parent.get("lineage") or [{"command": "(not recorded)", "steps": parent["step"]}])
         return TrainState()
