@@ -23,6 +23,12 @@ SMALL_TEXT_PX = 14
 TARGET_TEXT_PX = 22
 MAX_PIXELS = 6_000_000
 MIN_WORDS_TO_ENLARGE = 30
+# Text taller than training's 7-70 px (a plate or sign filling the photo) is cut short or missed:
+# it is looked at again scaled down to put it near LARGE_TARGET_PX, and an image with no text found
+# at all is looked at once more at half size, down to MIN_LOOK_SIDE on its shorter side.
+LARGE_TEXT_PX = 80
+LARGE_TARGET_PX = 32
+MIN_LOOK_SIDE = 64
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,8 @@ class Detector:
                min_side: int = 0) -> list[Detection]:
         """Word boxes in `image` pixels. Text that comes out smaller than the detector learned from
         (fine print on a big scan, or dense print in a small photo) is looked at again at a larger
-        scale, up to MAX_PIXELS; a box that took in two stacked lines is cut into one per line.
+        scale, up to MAX_PIXELS; text much larger (a plate filling the crop), or none found, is looked
+        at again smaller; a box that took in two stacked lines is cut into one per line.
         An image smaller than `min_side` both ways is looked at in the middle of a `min_side` square
         of its mean colour, as training laid small images out on a crop."""
         h, w = image.shape[:2]
@@ -61,18 +68,32 @@ class Detector:
                     for d in self.detect(canvas, max_side, params)]
         resized, scale = resize_for_detection(image, max_side)
         quads, scores = boxes_from_prob(self._prob(resized), params)
-        if quads:
-            heights = [min(np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[3] - q[0])) for q in quads]
-            typical = float(np.median(heights)) * self.output_stride  # in detector-input pixels
-            if typical < SMALL_TEXT_PX:
-                larger = min(scale[0] * TARGET_TEXT_PX / typical, float(np.sqrt(MAX_PIXELS / (h * w))))
-                if len(quads) < MIN_WORDS_TO_ENLARGE:
-                    larger = min(larger, 1.0)
-                if larger > 1.1 * scale[0]:  # a look that is hardly larger would find the same boxes
-                    resized, scale = scale_for_detection(image, larger)
-                    quads, scores = boxes_from_prob(self._prob(resized), params)
+        better = self._better_scale(quads, scale[0], h, w)
+        if better is not None:
+            second, second_scale = scale_for_detection(image, better)
+            second_quads, second_scores = boxes_from_prob(self._prob(second), params)
+            if second_quads or better > scale[0]:  # a smaller look that finds nothing leaves the first standing
+                scale, quads, scores = second_scale, second_quads, second_scores
         found = [np.clip(q, 0, [w - 1, h - 1]).astype(np.float32) for q in to_original(quads, self.output_stride, scale)]
         return [Detection(quad, scores[k]) for quad, k in split_stacked_lines(image, found)]
+
+    def _better_scale(self, quads: list[np.ndarray], scale: float, h: int, w: int) -> float | None:
+        """The scale of a second look when the first found text smaller or larger than the detector
+        learned from, or none at all; None when the first look stands."""
+        if not quads:
+            smaller = scale / 2
+            return smaller if min(h, w) * smaller >= MIN_LOOK_SIDE else None
+        heights = [min(np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[3] - q[0])) for q in quads]
+        typical = float(np.median(heights)) * self.output_stride  # in detector-input pixels
+        if typical > LARGE_TEXT_PX:
+            return scale * LARGE_TARGET_PX / typical
+        if typical < SMALL_TEXT_PX:
+            larger = min(scale * TARGET_TEXT_PX / typical, float(np.sqrt(MAX_PIXELS / (h * w))))
+            if len(quads) < MIN_WORDS_TO_ENLARGE:
+                larger = min(larger, 1.0)
+            if larger > 1.1 * scale:  # a look that is hardly larger would find the same boxes
+                return larger
+        return None
 
     def _prob(self, resized: np.ndarray) -> np.ndarray:
         batch = np.ascontiguousarray(resized.transpose(2, 0, 1)[None], dtype=np.float32)
