@@ -11,9 +11,21 @@ Run from the repository root:
     python benchmarks/recognition.py --sets words_real,lines_uw3 --engines ocrforge,rapidocr
     python benchmarks/recognition.py --model /tmp/crnn.onnx --cache /tmp/bench-cache
 
-Sets: words_real and lines_uw3 (labels.tsv under --data-root), synth_clean, synth_degraded and synth_arched
-(rendered once from holdout fonts and seeds 50 / 51 / 54, never trained on). The Markdown table goes
-to --out (default benchmarks/results/recognition.md) with the raw numbers in a .json beside it.
+Sets: words_real and lines_uw3 (labels.tsv under --data-root), the real validation splits of
+train_real/val (val/ic15_words, val/iiit5k_words, val/svt_words, val/sroie_lines: never trained on, but
+used to choose checkpoints), synth_clean, synth_degraded and synth_arched (rendered once from holdout fonts
+and seeds 50 / 51 / 54, never trained on). The Markdown table goes to --out (default
+benchmarks/results/recognition.md) with the raw numbers in a .json beside it.
+
+The standard scene-text benchmarks, from wherever a user keeps them:
+
+    python benchmarks/recognition.py --standard ~/data/evaluation --sets none    # the clovaai LMDB folders
+    python benchmarks/recognition.py --set SVT=svt:~/svt/test.xml --set IC13=icdar_words:~/ic13/test --sets none
+
+--standard finds IIIT5k_3000, SVT, IC13_857, IC15_2077 (or IC15_1811), SVTP and CUTE80 under a folder,
+each an LMDB environment (the layout of clovaai/deep-text-recognition-benchmark's `evaluation/`) or a
+folder with labels.tsv; --set adds any `ocrforge eval` KIND:PATH under a name. They are scored as the
+published protocol scores them: case-insensitive, letters and digits only (the bold column).
 """
 
 from __future__ import annotations
@@ -37,9 +49,14 @@ from tqdm import tqdm
 from common import REPO, call_worker, comma_list, environment, environment_lines, positive_int, serve, write_report
 
 REAL_SETS = ("words_real", "lines_uw3")
+# The real validation splits (under train_real/ in --data-root): what training chooses checkpoints on.
+VAL_SETS = ("val/ic15_words", "val/iiit5k_words", "val/svt_words", "val/sroie_lines")
+# The six standard scene-text benchmarks as clovaai's `evaluation/` folder names them, in the published
+# order; a name with alternatives takes the first found (IC15_1811 is IC15_2077 less its hardest words).
+STANDARD_SETS = (("IIIT5k_3000",), ("SVT",), ("IC13_857",), ("IC15_2077", "IC15_1811"), ("SVTP",), ("CUTE80",))
 # name -> (ocrforge.data.synth.writer preset, seed): holdout fonts and seeds the training never saw.
 SYNTH_SETS = {"synth_clean": ("clean", 50), "synth_degraded": ("degraded", 51), "synth_arched": ("arched", 54)}
-SETS = REAL_SETS + tuple(SYNTH_SETS)
+SETS = REAL_SETS + VAL_SETS + tuple(SYNTH_SETS)
 LINE_SETS = ("lines_uw3",)  # headline metric CER; the word sets headline case-insensitive alnum accuracy
 NO_SPACE_SETS = ("words_real",)  # receipt labels have their spaces removed, so spaces are not scored
 
@@ -68,9 +85,54 @@ def render_synth(name: str, n: int, cache: Path) -> Path:
     return labels
 
 
-def load_set(name: str, data_root: Path, cache: Path, synth_n: int, limit: int | None) -> CropSet:
-    if name in SYNTH_SETS:
+def standard_sets(root: Path) -> dict[str, str]:
+    """NAME -> KIND:PATH for each standard benchmark found under `root`: an LMDB environment, or a
+    folder with labels.tsv."""
+    found = {}
+    for names in STANDARD_SETS:
+        for name in names:
+            folder = root / name
+            if (folder / "data.mdb").is_file():
+                found[name] = f"lmdb:{folder}"
+            elif (folder / "labels.tsv").is_file():
+                found[name] = f"folder:{folder}"
+            else:
+                continue
+            break
+    if not found:
+        wanted = ", ".join("/".join(names) for names in STANDARD_SETS)
+        raise FileNotFoundError(f"{root}: none of the standard sets ({wanted}) as an LMDB folder or labels.tsv folder")
+    return found
+
+
+def materialise(name: str, spec: str, cache: Path) -> Path:
+    """A KIND:PATH set written once as PNG + labels.tsv, as every engine reads files; returns labels.tsv."""
+    import cv2
+
+    from ocrforge.data.readers import open_dataset
+    from ocrforge.text.escape import escape
+
+    out = cache / "sets" / name.replace("/", "_")
+    labels = out / "labels.tsv"
+    if not labels.is_file():  # written last: a folder without it is an interrupted run, redone
+        out.mkdir(parents=True, exist_ok=True)
+        rows = []
+        for i, sample in enumerate(tqdm(open_dataset(spec), desc=f"write {name}", unit="crop")):
+            cv2.imwrite(str(out / f"{i:05d}.png"), cv2.cvtColor(sample.image, cv2.COLOR_RGB2BGR))
+            rows.append(f"{i:05d}.png\t{escape(sample.text)}\n")
+        labels.write_text("".join(rows), encoding="utf-8")
+    return labels
+
+
+def load_set(name: str, data_root: Path, cache: Path, synth_n: int, limit: int | None, spec: str | None = None) -> CropSet:
+    """A set by name: `spec` (KIND:PATH) when given, else a synthetic set, a real validation split or a
+    labels.tsv folder under data_root."""
+    if spec is not None:
+        labels = materialise(name, spec, cache)
+    elif name in SYNTH_SETS:
         labels = render_synth(name, min(synth_n, limit or synth_n), cache)
+    elif name in VAL_SETS:
+        labels = data_root / "train_real" / name / "labels.tsv"
     else:
         labels = data_root / name / "labels.tsv"
         if not labels.is_file():
@@ -260,16 +322,30 @@ def by_face(rows: list[dict], crop_sets: dict[str, list[dict]]) -> str:
 # ---------------------------------------------------------------- main
 
 
+def _sets(value: str) -> list[str]:
+    return [] if value == "none" else comma_list(SETS)(value)
+
+
+def _named_spec(value: str) -> tuple[str, str]:
+    name, equals, spec = value.partition("=")
+    if not equals or not name or ":" not in spec:
+        raise SystemExit(f"--set {value!r}: expected NAME=KIND:PATH")
+    return name, spec
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sets", type=comma_list(SETS), default=list(SETS), help="comma list (default: all)")
+    parser.add_argument("--sets", type=_sets, default=list(SETS), help="comma list of the bundled sets (default: all; none: only --set/--standard)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=KIND:PATH", dest="extra",
+                        help="also any labelled set `ocrforge eval` reads, under NAME (repeatable)")
+    parser.add_argument("--standard", type=Path, metavar="DIR", help="also the standard benchmarks found in DIR (see above)")
     parser.add_argument("--engines", type=comma_list(RECOGNITION_ENGINES), default=list(RECOGNITION_ENGINES), help="comma list (default: all)")
     parser.add_argument("--limit", type=positive_int, help="only the first N crops of each set, for quick runs")
     parser.add_argument("--model", help="ocrforge ONNX recognizer (default: the shipped weights)")
     parser.add_argument("--data-root", type=Path, default=REPO.parent / "shared" / "data",
                         help="folder holding words_real/ and lines_uw3/ (default: <repo>/../shared/data)")
     parser.add_argument("--synth-n", type=positive_int, default=300, help="crops per synthetic set (default 300)")
-    parser.add_argument("--cache", type=Path, help="keep the rendered synthetic sets here and reuse them")
+    parser.add_argument("--cache", type=Path, help="keep the rendered synthetic sets and written --set/--standard crops here and reuse them")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "recognition.md")
     parser.add_argument("--worker", choices=RECOGNITION_ENGINES, help=argparse.SUPPRESS)  # internal: child process
     parser.add_argument("--crops", type=Path, help=argparse.SUPPRESS)
@@ -283,9 +359,10 @@ def benchmark(args: argparse.Namespace) -> None:
     crop_sets: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="ocrforge-bench-") as tmp:
         scratch = Path(tmp)
-        for name in args.sets:
+        specs = {**(standard_sets(args.standard) if args.standard else {}), **dict(_named_spec(s) for s in args.extra)}
+        for name in [*args.sets, *specs]:
             try:
-                crop_set = load_set(name, args.data_root, args.cache or scratch, args.synth_n, args.limit)
+                crop_set = load_set(name, args.data_root, args.cache or scratch, args.synth_n, args.limit, specs.get(name))
             except (OSError, RuntimeError) as err:  # missing data or fonts: a row of n/a, not a crash
                 rows += [{"set": name, "engine": e, "status": "n/a", "reason": str(err)} for e in args.engines]
                 continue

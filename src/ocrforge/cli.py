@@ -69,6 +69,8 @@ def _cmd_train_recognizer(args: argparse.Namespace) -> int:
         chunk_size=args.chunk_size, arch=args.arch, steps=args.steps, batch_size=args.batch_size,
         lr=args.lr, val_every=args.val_every, val_size=args.val_size, seed=args.seed, threads=args.threads,
         bf16=not args.no_bf16, resume=args.resume, validation=args.validation, model_args=args.model_args,
+        real=tuple(args.real), real_caseless=tuple(args.real_caseless), real_share=args.real_share,
+        real_val=tuple(args.real_val), minutes=args.minutes,
     )
     final = train(cfg)
     print(" ".join(f"{k}={v}" for k, v in final.items()))
@@ -76,9 +78,14 @@ def _cmd_train_recognizer(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from ocrforge.export.onnx import export_checkpoint
+    if args.out.suffix == ".pt":
+        from ocrforge.train.session import keep_state
 
-    path = export_checkpoint(args.checkpoint, args.out)
+        path = keep_state(args.checkpoint, args.out)
+    else:
+        from ocrforge.export.onnx import export_checkpoint
+
+        path = export_checkpoint(args.checkpoint, args.out)
     print(f"wrote {path}")
     return 0
 
@@ -190,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_synth_house_parser(synth)
 
     train = sub.add_parser("train", help="train a model").add_subparsers(dest="what", required=True)
-    recognizer = train.add_parser("recognizer", help="train a text recognizer on synthetic text")
+    recognizer = train.add_parser("recognizer", help="train a text recognizer on synthetic text, mixed with real crops if given")
     recognizer.add_argument("--arch", default="crnn")
     recognizer.add_argument("--model-args", type=json.loads, default={},
                             help='JSON of architecture settings, e.g. \'{"channels": [48, 96, 192, 256, 320], "lstm_hidden": 192}\'')
@@ -200,6 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
     recognizer.add_argument("--init-from", type=Path, help="checkpoint whose weights to start from (fine-tuning)")
     recognizer.add_argument("--validation", choices=["words", "plates"], default="words",
                             help="validation sets that choose the best checkpoint (plates: for a plate recognizer)")
+    recognizer.add_argument("--real", action="append", default=[], metavar="KIND:PATH",
+                            help="real labelled crops to mix into training (repeatable; KIND as for `ocrforge eval`)")
+    recognizer.add_argument("--real-caseless", action="append", default=[], metavar="KIND:PATH",
+                            help="as --real, for sets labelled in upper case whatever the print (SROIE): scored ignoring case")
+    recognizer.add_argument("--real-share", type=float, default=0.5, help="share of every batch drawn from the real sets (default 0.5)")
+    recognizer.add_argument("--real-val", action="append", default=[], metavar="KIND:PATH",
+                            help="real validation set (repeatable): reported on its own, weighed in choosing best.pt")
+    recognizer.add_argument("--minutes", type=float, help="wall-clock budget: validate and save before it runs out")
     recognizer.add_argument("--out", type=Path, required=True)
     recognizer.add_argument("--steps", type=int, default=20000)
     recognizer.add_argument("--batch-size", type=int, default=64)
@@ -257,9 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     det_eval.set_defaults(run=_cmd_eval_detector)
     add_eval_digits_parser(evaluate)
 
-    export = sub.add_parser("export", help="export a checkpoint to ONNX with its charset and geometry in the metadata")
+    export = sub.add_parser("export", help="export a checkpoint to ONNX with its charset and geometry in the metadata, "
+                                           "or (--out *.pt) to a training state small enough to commit")
     export.add_argument("checkpoint", type=Path)
-    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--out", type=Path, required=True,
+                        help="*.onnx (and its model card *.md), or *.pt: half-precision weights without optimiser moments")
     export.set_defaults(run=_cmd_export)
     return parser
 

@@ -1,11 +1,11 @@
 import numpy as np
 
 from ocrforge.text.charset import Charset
-from ocrforge.train.batches import bucketed_batches
+from ocrforge.train.batches import Sample, bucketed_batches
 
 
 def _chunk(widths, rng):
-    return [(rng.integers(0, 255, (32, w), dtype=np.uint8), "ab" * (w // 40 + 1)) for w in widths]
+    return [Sample(rng.integers(0, 255, (32, w), dtype=np.uint8), "ab" * (w // 40 + 1)) for w in widths]
 
 
 def test_batches_group_similar_widths_and_labels_line_up():

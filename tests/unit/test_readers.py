@@ -222,6 +222,59 @@ def test_icdar_as_a_detection_set_keeps_dont_care_regions_apart(tmp_path):
     assert np.array_equal(second.ignore[0], [[0, 0], [5, 0], [5, 5], [0, 5]])
 
 
+def test_detection_json_words_cut_out_as_crops_illegible_left_out(tmp_path):
+    import json
+
+    image = _canvas(60, 100)
+    image[10:30, 10:50] = RED
+    image[40:50, 60:90] = BLUE
+    _png(tmp_path / "scene.png", image)
+    words = [
+        {"box": [[10, 10], [50, 10], [50, 30], [10, 30]], "text": "Shop"},
+        {"box": [[60, 40], [90, 40], [90, 50], [60, 50]], "text": "blur", "illegible": True},
+        {"box": [[0, 0], [5, 0], [5, 5], [0, 5]], "text": ""},
+    ]
+    (tmp_path / "scene.json").write_text(json.dumps({"image": "scene.png", "width": 100, "height": 60, "words": words}))
+    samples = list(open_dataset(f"boxes:{tmp_path}"))
+    assert [s.text for s in samples] == ["Shop"]
+    assert samples[0].image.shape == (20, 40, 3) and (samples[0].image == RED).all()
+    assert samples[0].source.endswith("scene.png#0")
+    (boxed,) = open_detection_set(f"boxes:{tmp_path}")  # as a detection set the illegible word is don't-care
+    assert boxed.texts == ["Shop", ""] and len(boxed.ignore) == 1
+
+
+def test_icdar_word_recognition_gt_with_quotes_and_a_missing_image(tmp_path):
+    _png(tmp_path / "word_1.png", _canvas(20, 40))
+    _png(tmp_path / "word_2.png", _canvas(10, 30))
+    gt = '\ufeffword_1.png, "Tiredness"\r\nword_2.png, "say \\"hi\\", now"\r\nword_3.png, "lost"\r\nbad line\r\n'
+    (tmp_path / "Challenge2_Test_Task3_GT.txt").write_text(gt, encoding="utf-8")
+    with pytest.warns(SkippedSampleWarning) as warned:
+        samples = list(open_dataset(f"icdar_words:{tmp_path}"))
+    assert [s.text for s in samples] == ["Tiredness", 'say "hi", now']
+    assert samples[1].image.shape == (10, 30, 3)
+    assert {str(w.message).split(":")[-1].strip() for w in warned} >= {'expected `image, "text"`'}
+
+
+def test_iiit5k_mat_with_its_lexicons(tmp_path):
+    (tmp_path / "test").mkdir()
+    _png(tmp_path / "test" / "1_1.png", _canvas(20, 40))
+    _png(tmp_path / "test" / "2_1.png", _canvas(20, 50))
+
+    def cell(words):
+        out = np.empty((1, len(words)), dtype=object)
+        for i, w in enumerate(words):
+            out[0, i] = np.array([w])
+        return out
+
+    fields = [("ImgName", "O"), ("GroundTruth", "O"), ("smallLexi", "O"), ("mediumLexi", "O")]
+    rows = np.array([(np.array(["test/1_1.png"]), np.array(["PRIVATE"]), cell(["PRIVATE", "A"]), cell(["PRIVATE", "B", "C"])),
+                     (np.array(["test/2_1.png"]), np.array(["12"]), cell(["12"]), cell(["12", "21"]))], dtype=fields)
+    scipy.io.savemat(tmp_path / "testdata.mat", {"testdata": rows.reshape(1, -1)})
+    samples = list(open_dataset(f"iiit5k:{tmp_path / 'testdata.mat'}"))
+    assert [s.text for s in samples] == ["PRIVATE", "12"]
+    assert samples[0].lexicon == ("PRIVATE", "B", "C") and samples[1].image.shape == (20, 50, 3)
+
+
 # ---------------------------------------------------------------- LMDB, folder
 
 

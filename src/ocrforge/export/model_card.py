@@ -88,7 +88,8 @@ def model_card(state: dict, onnx_path: Path, parameters: int, task: str = "recog
     lines = [
         f"# {onnx_path.name}",
         "",
-        f"- Architecture: `{state['arch']}`, {parameters:,} parameters, ONNX file {onnx_path.stat().st_size / 1e6:.1f} MB.",
+        f"- Architecture: `{state['arch']}`, {parameters:,} parameters, ONNX file {onnx_path.stat().st_size / 1e6:.1f} MB "
+        "(weights stored in half precision, computed in float32).",
         f"- Model arguments: `{ {k: v for k, v in state['model_args'].items() if k != 'charset'} }`",
         INPUTS.get(state["arch"], INPUTS.get(task, "")),
         f"- Total training: {sum(s.get('steps', 0) - s.get('started_at_step', 0) for s in lineage):,} optimisation steps, "

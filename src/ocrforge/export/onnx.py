@@ -11,6 +11,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from ocrforge.export.half_weights import halve_file
 from ocrforge.export.model_card import model_card
 from ocrforge.models.registry import create, task_of
 from ocrforge.preprocess import INPUT_HEIGHT
@@ -261,6 +262,8 @@ def export_checkpoint(checkpoint: Path, out: Path) -> Path:
     diff = attention_difference(model, path, probe) if hasattr(model, "step") else max_abs_difference(model, path, probe)
     if diff > 1e-3:
         raise RuntimeError(f"ONNX output differs from PyTorch by {diff:.2e}")
+    for graph in (path, decoder_path(path)) if hasattr(model, "step") else (path,):
+        halve_file(graph)  # after the parity check: it checks the export, not the rounding of weights
     card = model_card(state, path, sum(p.numel() for p in model.parameters()), task)
     path.with_suffix(".md").write_text(card, encoding="utf-8")
     return path

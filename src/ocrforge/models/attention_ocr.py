@@ -14,6 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ocrforge.models.caseless import case_pairs, fold_case
 from ocrforge.models.crnn import encode_columns, sequence_encoder
 from ocrforge.models.registry import register
 from ocrforge.text.charset import PRINTABLE_ASCII
@@ -81,6 +82,7 @@ class AttentionOCR(nn.Module):
         self.key = nn.Linear(memory, config.attention, bias=False)
         self.init_hidden = nn.Linear(memory, config.decoder_hidden)
         self.step = DecoderStep(config)
+        self.case_classes = case_pairs(config.charset, Tokenizer.FIRST_CHAR)
 
     def encode(self, images: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """images (B, 1, 32, W), mask (B, W/4) -> memory (B, T, M), keys (B, T, A), first hidden (B, H)."""
@@ -121,7 +123,8 @@ class AttentionOCR(nn.Module):
             feed_own = torch.rand(gold.shape[0]) < self.config.feed_predictions
             previous = torch.where(feed_own, own, gold[:, t])
         logits = torch.stack(steps, dim=1)  # (B, L, V)
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[2]).float(), gold.reshape(-1), ignore_index=Tokenizer.PAD)
+        log_probs = fold_case(F.log_softmax(logits.float(), dim=2), targets.get("caseless"), *self.case_classes)
+        loss = F.nll_loss(log_probs.reshape(-1, logits.shape[2]), gold.reshape(-1), ignore_index=Tokenizer.PAD)
         return {"loss": loss, "logits": logits}
 
     def _greedy(self, memory, keys, hidden, mask) -> dict[str, torch.Tensor]:

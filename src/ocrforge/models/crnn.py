@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ocrforge.models.caseless import case_pairs, fold_case
 from ocrforge.models.registry import register
 from ocrforge.text.charset import PRINTABLE_ASCII
 
@@ -68,17 +69,20 @@ class CRNN(nn.Module):
             raise ValueError("this CRNN is laid out for 32-pixel-high input")
         self.features, self.rnn = sequence_encoder(config.channels, config.lstm_hidden, config.lstm_layers, config.dropout)
         self.head = nn.Linear(2 * config.lstm_hidden, config.num_classes)
+        self.case_classes = case_pairs(config.charset, 1)  # class 0 is the blank
 
     def forward(self, images: torch.Tensor, targets: dict | None = None, widths: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
         """images: (B, 1, 32, W) float in 0..255. Returns {"logits": (B, W/4, C)} and "loss" given targets.
 
-        targets: {"labels": (sum L,) int, "label_lengths": (B,), "widths": (B,) true crop widths}.
+        targets: {"labels": (sum L,) int, "label_lengths": (B,), "widths": (B,) true crop widths,
+        optionally "caseless": (B,) bool, labels whose case says nothing (see models/caseless.py)}.
         `widths` is accepted for a common signature with decoders that mask padding; CTC needs it only in the loss.
         """
         logits = self.head(encode_columns(self.features, self.rnn, images))
         out = {"logits": logits}
         if targets is not None:
-            log_probs = F.log_softmax(logits, dim=2).transpose(0, 1)  # (T, B, C) for CTC
+            log_probs = fold_case(F.log_softmax(logits, dim=2), targets.get("caseless"), *self.case_classes)
+            log_probs = log_probs.transpose(0, 1)  # (T, B, C) for CTC
             frames = torch.clamp((targets["widths"] + self.width_stride - 1) // self.width_stride, max=logits.shape[1])
             out["loss"] = F.ctc_loss(
                 log_probs, targets["labels"], frames, targets["label_lengths"], blank=0, zero_infinity=True

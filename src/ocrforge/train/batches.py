@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import cv2
 import numpy as np
@@ -51,7 +51,10 @@ def augment(crop: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return crop
 
 
-def make_batch(crops: list[np.ndarray], texts: list[str], charset: Charset) -> dict[str, np.ndarray]:
+def make_batch(crops: list[np.ndarray], texts: list[str], charset: Charset,
+               caseless: list[bool] | None = None) -> dict[str, np.ndarray]:
+    """Padded crops and their encoded texts; `caseless` marks texts whose case says nothing (the loss
+    then scores their letters in either case)."""
     images, widths = pad_batch(crops)
     encoded = [charset.encode(t) for t in texts]
     return {
@@ -59,10 +62,14 @@ def make_batch(crops: list[np.ndarray], texts: list[str], charset: Charset) -> d
         "widths": widths,
         "labels": np.array([i for e in encoded for i in e], dtype=np.int64),
         "label_lengths": np.array([len(e) for e in encoded], dtype=np.int64),
+        "caseless": np.array(caseless or [False] * len(texts), dtype=bool),
     }
 
 
-Sample = tuple[np.ndarray, str]  # a prepared crop and its text
+class Sample(NamedTuple):
+    crop: np.ndarray  # prepared: INPUT_HEIGHT high, gray
+    text: str
+    caseless: bool = False  # the label is upper case whatever the print shows (SROIE)
 
 
 def shard_chunks(pool: ShardPool, chunk_size: int, rng: np.random.Generator) -> Iterator[list[Sample]]:
@@ -76,7 +83,7 @@ def shard_chunks(pool: ShardPool, chunk_size: int, rng: np.random.Generator) -> 
             order, drawn = rng.permutation(len(items)), 0
         picks = order[drawn : drawn + chunk_size]
         drawn += chunk_size
-        yield [(items[k][0].crop(items[k][1]), items[k][0].texts[items[k][1]]) for k in picks]
+        yield [Sample(items[k][0].crop(items[k][1]), items[k][0].texts[items[k][1]]) for k in picks]
 
 
 class SynthStream(torch.utils.data.IterableDataset):
@@ -91,7 +98,7 @@ class SynthStream(torch.utils.data.IterableDataset):
         for chunk in itertools.count(self.first_chunk + worker, workers):
             start = chunk * self.chunk_size
             rendered = (sample(self.seed, i, self.recipe) for i in range(start, start + self.chunk_size))
-            yield [(prepare_crop(image), text) for image, text in rendered]
+            yield [Sample(prepare_crop(image), text) for image, text in rendered]
 
 
 def _keep_numpy(chunk: list[Sample]) -> list[Sample]:
@@ -111,8 +118,8 @@ def bucketed_batches(chunks: Iterator[list[Sample]], charset: Charset, batch_siz
     Sorting keeps padding small (a short word is not padded to a long line's width).
     """
     for chunk in chunks:
-        chunk = sorted(chunk, key=lambda s: s[0].shape[1])
+        chunk = sorted(chunk, key=lambda s: s.crop.shape[1])
         groups = [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
         for g in rng.permutation(len(groups)):
-            crops = [augment(crop, rng) for crop, _ in groups[g]]
-            yield make_batch(crops, [text for _, text in groups[g]], charset)
+            crops = [augment(s.crop, rng) for s in groups[g]]
+            yield make_batch(crops, [s.text for s in groups[g]], charset, [s.caseless for s in groups[g]])

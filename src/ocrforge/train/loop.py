@@ -16,6 +16,7 @@ from ocrforge.preprocess import batches_by_width, prepare_crop
 from ocrforge.text.charset import Charset
 from ocrforge.text.ctc import decode_batch, softmax
 from ocrforge.train.batches import ShardPool, bucketed_batches, live_chunks, shard_chunks
+from ocrforge.train.real import RealMix, load_real
 from ocrforge.train.session import TrainingSession
 
 # Fixed validation sets: (name, seed, recipe). Seeds below 100 are never used for training data.
@@ -49,11 +50,16 @@ class TrainConfig:
     chunk_size: int = 2048  # samples sorted by width together before being cut into batches
     init_from: Path | None = None  # start from these weights (fine-tuning), not from scratch
     validation: str = "words"  # which fixed sets choose the best checkpoint: "words", or "plates" for the plate recognizer
+    real: tuple[str, ...] = ()  # KIND:PATH sets of real crops mixed into every chunk of training samples
+    real_caseless: tuple[str, ...] = ()  # the same, for sets whose labels carry no case (SROIE): never teach case
+    real_share: float = 0.5  # the share of each batch drawn from the real sets (published practice: about half)
+    real_val: tuple[str, ...] = ()  # KIND:PATH real validation sets, each reported on its own, scored case-insensitive alphanumeric
+    minutes: float | None = None  # wall-clock budget: validate and save before it runs out, whatever the step
     model_args: dict = field(default_factory=dict)  # architecture settings (CRNNConfig fields...); a resumed run keeps its own
 
 
 def _to_torch(batch: dict) -> tuple[torch.Tensor, dict]:
-    targets = {k: torch.from_numpy(batch[k]) for k in ("labels", "label_lengths", "widths")}
+    targets = {k: torch.from_numpy(batch[k]) for k in ("labels", "label_lengths", "widths", "caseless")}
     return torch.from_numpy(batch["images"]), targets
 
 
@@ -91,6 +97,12 @@ def validation_data(size: int, kind: str = "words") -> dict[str, tuple[list[np.n
     return sets
 
 
+def real_validation_data(specs: tuple[str, ...], size: int, charset: Charset) -> dict[str, tuple[list[np.ndarray], list[str]]]:
+    """The first `size` crops of each real set (KIND:PATH), under its folder's name."""
+    sources = [load_real(spec, charset, limit=size) for spec in specs]
+    return {s.name: ([prepare_crop(img) for img in s.images], s.texts) for s in sources}
+
+
 def _training_chunks(cfg: TrainConfig, step: int, rng: np.random.Generator):
     """Chunks of (crop, text) samples, and a description of where they come from."""
     if cfg.shards is not None:
@@ -102,13 +114,32 @@ def _training_chunks(cfg: TrainConfig, step: int, rng: np.random.Generator):
     return chunks, f"live rendering in {cfg.render_workers} workers"
 
 
-def _validate(model: torch.nn.Module, val: dict, charset: Charset) -> dict[str, float]:
+def _with_real(cfg: TrainConfig, chunks, source: str, charset: Charset, rng: np.random.Generator):
+    """The synthetic chunks with cfg.real_share of each replaced by real crops, when real sets are given."""
+    specs = [(spec, False) for spec in cfg.real] + [(spec, True) for spec in cfg.real_caseless]
+    if not specs:
+        return chunks, source
+    mix = RealMix([load_real(spec, charset, caseless) for spec, caseless in specs], cfg.real_share)
+    sets = ", ".join(f"{s.name} {len(s):,}{' (caseless)' if s.caseless else ''}" for s in mix.sources)
+    return mix.mixed(chunks, rng), f"{source}; {cfg.real_share:.0%} real: {sets}"
+
+
+def _validate(model: torch.nn.Module, val: dict, charset: Charset, real_names: set[str]) -> dict[str, float]:
+    """Exact accuracy and CER of every set; for real sets also the scene-text protocol's case-insensitive
+    alphanumeric accuracy (`_alnum`), which is what checkpoint selection weighs for them."""
     metrics = {}
     for name, (crops, texts) in val.items():
         s = score(predict(model, crops, charset), texts)
         metrics[f"{name}_acc"] = round(s.word_accuracy, 4)
+        if name in real_names:
+            metrics[f"{name}_alnum"] = round(s.word_accuracy_alnum, 4)
         metrics[f"{name}_cer"] = round(s.cer, 4)
     return metrics
+
+
+def _selection_score(metrics: dict, val: dict, real_names: set[str]) -> float:
+    """The mean over validation sets, each weighed equally: alphanumeric accuracy for real sets, exact for synthetic."""
+    return float(np.mean([metrics[f"{name}_alnum" if name in real_names else f"{name}_acc"] for name in val]))
 
 
 def _model_args(cfg: TrainConfig) -> dict:
@@ -129,14 +160,14 @@ def train(cfg: TrainConfig) -> dict:
                               steps=cfg.steps, resume=cfg.resume, init_from=cfg.init_from, config=config)
     state = session.state
     rng = np.random.default_rng([cfg.seed, state.step])
-    chunks, source = _training_chunks(cfg, state.step, rng)
+    chunks, source = _with_real(cfg, *_training_chunks(cfg, state.step, rng), charset, rng)
     session.record_entry["source"] = source
     session.log(f"{cfg.arch}: {sum(p.numel() for p in model.parameters()):,} parameters, {source}, config {json.dumps(config)}")
-    val = validation_data(cfg.val_size, cfg.validation)
+    real_val = real_validation_data(cfg.real_val, cfg.val_size, charset)
+    val, real_names = validation_data(cfg.val_size, cfg.validation) | real_val, set(real_val)
     batches = (_to_torch(batch) for batch in bucketed_batches(chunks, charset, cfg.batch_size, rng))
-    # Checkpoint selection weighs the validation sets equally.
     return session.run(
-        batches, val_every=cfg.val_every, bf16=cfg.bf16, desc="train",
-        validate=lambda: _validate(model, val, charset),
-        select=lambda m: float(np.mean([m[f"{name}_acc"] for name in val])),
+        batches, val_every=cfg.val_every, bf16=cfg.bf16, desc="train", minutes=cfg.minutes,
+        validate=lambda: _validate(model, val, charset, real_names),
+        select=lambda m: _selection_score(m, val, real_names),
     )

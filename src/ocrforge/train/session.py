@@ -78,10 +78,13 @@ class TrainingSession:
         last = self.out / "last.pt"
         if resume and last.exists():
             ckpt = torch.load(last, weights_only=False)
-            self.model.load_state_dict(ckpt["model"])
-            self.optimizer.load_state_dict(ckpt["optimizer"])
+            self.model.load_state_dict(ckpt["model"])  # half-precision weights (a kept state) are cast back
             self.scheduler.load_state_dict(ckpt["scheduler"])
-            self.log(f"resumed at step {ckpt['step']}")
+            if "optimizer" in ckpt:
+                self.optimizer.load_state_dict(ckpt["optimizer"])
+                self.log(f"resumed at step {ckpt['step']}")
+            else:  # a state kept without its optimiser moments (see keep_state): Adam's moments start afresh
+                self.log(f"resumed at step {ckpt['step']} (warm restart: no optimiser state kept)")
             return TrainState(ckpt["step"], ckpt["best_score"], ckpt["history"], ckpt.get("lineage", []))
         if init_from is not None:
             parent = torch.load(init_from, map_location="cpu", weights_only=False)
@@ -123,8 +126,14 @@ class TrainingSession:
         }, path.with_suffix(".tmp"))
         path.with_suffix(".tmp").rename(path)  # a crash mid-write never leaves a broken checkpoint
 
-    def checkpoint(self, metrics: dict, selection: float) -> None:
-        """Log a validation, keep it in the history, save last.pt and, when `selection` improved, best.pt."""
+    def _measure(self, validate: Callable[[], dict[str, float]], loss: float | None, seen: int, since: float) -> dict:
+        return {"step": self.state.step, "loss": None if loss is None else round(loss, 4),
+                "crops_per_s": round(seen / max(time.time() - since, 1e-9), 1), **validate()}
+
+    def checkpoint(self, metrics: dict, select: Callable[[dict], float]) -> None:
+        """Log a validation, keep it in the history, save last.pt and, when `select` scores it above
+        every earlier one, best.pt."""
+        selection = select(metrics)
         self.state.history.append(metrics)
         self.log(" ".join(f"{k}={v}" for k, v in metrics.items()))
         if selection > self.state.best_score:
@@ -133,17 +142,28 @@ class TrainingSession:
         self.save(self.out / "last.pt")
 
     def run(self, batches: Iterator[tuple[torch.Tensor, dict]], *, val_every: int, bf16: bool,
-            validate: Callable[[], dict[str, float]], select: Callable[[dict], float], desc: str) -> dict:
+            validate: Callable[[], dict[str, float]], select: Callable[[dict], float], desc: str,
+            minutes: float | None = None) -> dict:
         """Optimise on (images, targets) batches until the session's last step, with a validation every
         `val_every` steps and at the end (`select` scores it for best.pt); returns the last validation.
-        `bf16` asks for bfloat16 autocast, which is taken only where the CPU runs it natively."""
+        `bf16` asks for bfloat16 autocast, which is taken only where the CPU runs it natively.
+        `minutes` bounds the wall time: the run ends early, leaving time for the last validation (as
+        long as the slowest one so far) and its checkpoints."""
         state = self.state
+        deadline = None if minutes is None else time.time() + 60 * minutes
+        validation_seconds = 0.0
         if bf16 and not cpu_has_fast_bf16():
             bf16 = False
             self.log("training in float32: this CPU has no bf16 instructions, so bf16 autocast would be emulated")
         progress = tqdm(total=self.steps, initial=state.step, desc=desc, unit="step", mininterval=5, dynamic_ncols=True)
         started, seen, running = time.time(), 0, None
         while state.step < self.steps:
+            out_of_time = deadline is not None and time.time() + validation_seconds >= deadline
+            if out_of_time:
+                self.log(f"stopping at step {state.step}: the {minutes} minute budget is spent")
+                if not state.history or state.history[-1]["step"] != state.step:
+                    self.checkpoint(self._measure(validate, running, seen, started), select)
+                break
             self.model.train()
             images, targets = next(batches)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
@@ -154,9 +174,22 @@ class TrainingSession:
             progress.update(1)
             progress.set_postfix(loss=f"{running:.3f}", lr=f"{self.lr:.2e}")
             if state.step % val_every == 0 or state.step == self.steps:
-                metrics = {"step": state.step, "loss": round(running, 4),
-                           "crops_per_s": round(seen / (time.time() - started), 1), **validate()}
-                self.checkpoint(metrics, select(metrics))
+                before = time.time()
+                self.checkpoint(self._measure(validate, running, seen, started), select)
+                validation_seconds = max(validation_seconds, time.time() - before)
                 started, seen = time.time(), 0
         progress.close()
         return state.history[-1] if state.history else {}
+
+
+def keep_state(checkpoint: Path, out: Path) -> Path:
+    """A checkpoint made small enough to commit: the weights in half precision, without the optimiser's
+    moments (two more copies of the weights in float32). `--resume` from it continues the step count,
+    schedule, history and lineage with fresh moments (a warm restart); `--init-from` takes it as is."""
+    state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    state.pop("optimizer", None)
+    state["model"] = {k: v.half() if v.is_floating_point() else v for k, v in state["model"].items()}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(state, out.with_suffix(".tmp"))
+    out.with_suffix(".tmp").rename(out)
+    return out

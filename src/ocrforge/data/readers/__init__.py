@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ocrforge.data.readers.box_words import read_box_words
 from ocrforge.data.readers.boxes import BoxedImage, read_boxes
 from ocrforge.data.readers.folder import read_folder
 from ocrforge.data.readers.icdar import read_icdar, read_icdar_boxes
@@ -17,6 +18,7 @@ from ocrforge.data.readers.sample import Sample, SkippedSampleWarning
 from ocrforge.data.readers.svhn import read_svhn
 from ocrforge.data.readers.svhn_full import read_svhn_full
 from ocrforge.data.readers.svt import read_svt, read_svt_boxes
+from ocrforge.data.readers.word_lists import read_icdar_words, read_iiit5k
 
 # Exact names only: each KIND is one reader, and PATH is what that reader's docstring says.
 KINDS: dict[str, Callable[[Path], Iterator[Sample]]] = {
@@ -27,7 +29,10 @@ KINDS: dict[str, Callable[[Path], Iterator[Sample]]] = {
     "svhn_full": read_svhn_full,  # digitStruct.mat beside the images
     "svt": read_svt,  # train.xml or test.xml
     "icdar": read_icdar,  # a folder of images and gt_<image>.txt
+    "icdar_words": read_icdar_words,  # cropped words and a gt.txt of `word_1.png, "text"` lines (IC13, IC15)
+    "iiit5k": read_iiit5k,  # IIIT5K's testdata.mat / traindata.mat beside its image folders
     "lmdb": read_lmdb,  # an LMDB environment folder
+    "boxes": read_box_words,  # the word boxes of a detection set (JSON per image), cut out upright
 }
 
 

@@ -30,16 +30,21 @@ def save_boxes(path: Path, image_name: str, shape: tuple[int, ...], quads: list[
     path.write_text(json.dumps(record), encoding="utf-8")
 
 
+def _quad(word: dict) -> np.ndarray:
+    return np.asarray(word["box"], np.float32).reshape(4, 2)
+
+
 def read_boxes(folder: Path) -> Iterator[BoxedImage]:
-    """Every *.json in `folder` (and below), in name order, with its image path resolved beside it."""
+    """Every *.json in `folder` (and below), in name order, with its image path resolved beside it;
+    words marked `"illegible": true` become don't-care regions."""
     paths = sorted(folder.rglob("*.json"))
     if not paths:
         raise FileNotFoundError(f"{folder}: no detection JSON files here")
     for path in paths:
         record = json.loads(path.read_text(encoding="utf-8"))
         try:
-            words = record["words"]
-            quads = [np.asarray(w["box"], np.float32).reshape(4, 2) for w in words]
-            yield BoxedImage(path.parent / record["image"], quads, [w.get("text", "") for w in words])
+            words = [w for w in record["words"] if not w.get("illegible")]
+            ignore = [_quad(w) for w in record["words"] if w.get("illegible")]
+            yield BoxedImage(path.parent / record["image"], [_quad(w) for w in words], [w.get("text", "") for w in words], ignore)
         except (KeyError, ValueError, TypeError) as err:
             raise ValueError(f"{path}: not a detection record ({err})") from None
