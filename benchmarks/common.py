@@ -130,7 +130,8 @@ def write_report(out: Path, table: str, raw: dict) -> None:
     print(table)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(table, encoding="utf-8")
-    out.with_suffix(".json").write_text(json.dumps(raw, indent=1, ensure_ascii=False), encoding="utf-8")
+    # Compact: the raw predictions of a pages run are megabytes, and the repository has to travel light.
+    out.with_suffix(".json").write_text(json.dumps(raw, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     print(f"wrote {out} and {out.with_suffix('.json')}", file=sys.stderr)
 
 

@@ -107,21 +107,13 @@ def standard_sets(root: Path) -> dict[str, str]:
 
 def materialise(name: str, spec: str, cache: Path) -> Path:
     """A KIND:PATH set written once as PNG + labels.tsv, as every engine reads files; returns labels.tsv."""
-    import cv2
-
     from ocrforge.data.readers import open_dataset
-    from ocrforge.text.escape import escape
+    from ocrforge.data.readers.folder import write_folder
 
     out = cache / "sets" / name.replace("/", "_")
-    labels = out / "labels.tsv"
-    if not labels.is_file():  # written last: a folder without it is an interrupted run, redone
-        out.mkdir(parents=True, exist_ok=True)
-        rows = []
-        for i, sample in enumerate(tqdm(open_dataset(spec), desc=f"write {name}", unit="crop")):
-            cv2.imwrite(str(out / f"{i:05d}.png"), cv2.cvtColor(sample.image, cv2.COLOR_RGB2BGR))
-            rows.append(f"{i:05d}.png\t{escape(sample.text)}\n")
-        labels.write_text("".join(rows), encoding="utf-8")
-    return labels
+    if not (out / "labels.tsv").is_file():  # written last: a folder without it is an interrupted run, redone
+        write_folder(out, ((s.image, s.text) for s in tqdm(open_dataset(spec), desc=f"write {name}", unit="crop")))
+    return out / "labels.tsv"
 
 
 def load_set(name: str, data_root: Path, cache: Path, synth_n: int, limit: int | None, spec: str | None = None) -> CropSet:
@@ -228,7 +220,7 @@ def worker(engine: str, crops: Path, model: str | None) -> None:
 
 def run_engine(engine: str, crop_set: CropSet, model: str | None, scratch: Path) -> dict:
     """One child process per (set, engine); returns its reply, or an error naming why it has none."""
-    crops = scratch / f"{crop_set.name}.txt"
+    crops = scratch / f"{crop_set.name.replace('/', '_')}.txt"  # val/ic15_words: one file, not a folder
     crops.write_text("".join(f"{p}\n" for p in crop_set.paths), encoding="utf-8")
     return call_worker(__file__, ["--worker", engine, "--crops", str(crops)] + (["--model", model] if model else []))
 

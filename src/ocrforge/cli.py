@@ -55,6 +55,7 @@ def _cmd_train_detector(args: argparse.Namespace) -> int:
         lr=args.lr, val_every=args.val_every, val_images=args.val_images, seed=args.seed, threads=args.threads,
         loader_workers=args.loader_workers,
         bf16=not args.no_bf16, resume=args.resume, init_from=args.init_from, validation=args.validation,
+        minutes=args.minutes, device=args.device,
     )
     final = train_detector(cfg)
     print(" ".join(f"{k}={v}" for k, v in final.items()))
@@ -70,11 +71,21 @@ def _cmd_train_recognizer(args: argparse.Namespace) -> int:
         lr=args.lr, val_every=args.val_every, val_size=args.val_size, seed=args.seed, threads=args.threads,
         bf16=not args.no_bf16, resume=args.resume, validation=args.validation, model_args=args.model_args,
         real=tuple(args.real), real_caseless=tuple(args.real_caseless), real_share=args.real_share,
-        real_val=tuple(args.real_val), minutes=args.minutes,
+        real_val=tuple(args.real_val), minutes=args.minutes, device=args.device,
     )
-    final = train(cfg)
+    try:
+        final = train(cfg)
+    except (ValueError, FileNotFoundError) as err:  # a bad --real spec or set, a device that is not there
+        print(f"ocrforge train recognizer: {err}", file=sys.stderr)
+        return 2
     print(" ".join(f"{k}={v}" for k, v in final.items()))
     return 0
+
+
+def _add_budget_and_device(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--minutes", type=float, help="wall-clock budget: validate and save before it runs out")
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
+                        help="where to train (default auto: a CUDA GPU when there is one, with bf16 autocast)")
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -214,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     recognizer.add_argument("--real-share", type=float, default=0.5, help="share of every batch drawn from the real sets (default 0.5)")
     recognizer.add_argument("--real-val", action="append", default=[], metavar="KIND:PATH",
                             help="real validation set (repeatable): reported on its own, weighed in choosing best.pt")
-    recognizer.add_argument("--minutes", type=float, help="wall-clock budget: validate and save before it runs out")
+    _add_budget_and_device(recognizer)
     recognizer.add_argument("--out", type=Path, required=True)
     recognizer.add_argument("--steps", type=int, default=20000)
     recognizer.add_argument("--batch-size", type=int, default=64)
@@ -245,14 +256,15 @@ def build_parser() -> argparse.ArgumentParser:
     detector.add_argument("--init-from", type=Path, help="checkpoint whose weights to start from")
     detector.add_argument("--validation", choices=["text", "plates"], default="text",
                           help="validation sets that choose the best checkpoint (plates: for the plate detector)")
+    _add_budget_and_device(detector)
     detector.set_defaults(run=_cmd_train_detector)
     add_train_ram_parser(train)
     add_train_house_parser(train)
 
     evaluate = sub.add_parser("eval", help="measure a model on a labelled set").add_subparsers(dest="what", required=True)
     rec_eval = evaluate.add_parser("recognizer", help="word accuracy, CER, 1-NED, accuracy by length, confusions, speed")
-    rec_eval.add_argument("--data", required=True, help="KIND:PATH, e.g. folder:../shared/data/words_real (kinds: folder, "
-                          "mnist, mnist_csv, svhn, svhn_full, svt, icdar, lmdb)")
+    rec_eval.add_argument("--data", required=True, help="KIND:PATH, e.g. folder:../shared/data/words_real (kinds: folder, lmdb, "
+                          "boxes, icdar, icdar_words, iiit5k, svt, mnist, mnist_csv, svhn, svhn_full)")
     rec_eval.add_argument("--arch", choices=["crnn", "attention"], default="crnn", help="shipped recognizer to measure (default crnn)")
     rec_eval.add_argument("--model", type=Path, help="an ONNX recognizer file instead of a shipped one (CTC or attention)")
     rec_eval.add_argument("--limit", type=int, help="only the first N samples")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import asdict
 from pathlib import Path
 
@@ -73,10 +74,34 @@ def _data_recipe(task: str, state: dict) -> str:
                 + "; ".join(f"{n} {kind}s (seed {seed})" for kind, seed, n in DETECTOR_SETS) + ". No real image was trained on.")
     from ocrforge.train.loop import VALIDATION_SETS
 
-    return ("Synthetic only (`ocrforge.data.synth`), training stream seeds >= 1000, train font split; recipe "
-            f"`{asdict(SynthRecipe())}`. Validation sets: "
-            + "; ".join(f"{name} (seed {seed}, fonts {recipe.fonts})" for name, seed, recipe in VALIDATION_SETS)
-            + ". No real image was trained on.")
+    real, caseless, real_val, shares = _real_sets(lineage)
+    synthetic = ("Synthetic (`ocrforge.data.synth`), training stream seeds >= 1000, train font split; recipe "
+                 f"`{asdict(SynthRecipe())}`.")
+    if real or caseless:
+        synthetic += (f" Mixed in ({'/'.join(f'{s:.0%}' for s in shares)} of every batch), real crops augmented on every draw: "
+                      + ", ".join(f"`{spec}`" for spec in real)
+                      + "".join(f", `{spec}` (caseless: upper-case labels scored in either case)" for spec in caseless) + ".")
+    validation = "; ".join(f"{name} (seed {seed}, fonts {recipe.fonts})" for name, seed, recipe in VALIDATION_SETS)
+    validation += "".join(f"; `{spec}` (real)" for spec in real_val)
+    return synthetic + " Validation sets: " + validation + "." + ("" if real or caseless else " No real image was trained on.")
+
+
+def _real_sets(lineage: list[dict]) -> tuple[list[str], list[str], list[str], list[float]]:
+    """The real sets every training session mixed in (plain, caseless), validated on, and their shares,
+    in order of first use; a config records each as the str() of a tuple."""
+    real, caseless, real_val, shares = [], [], [], []
+    for entry in lineage:
+        config = entry.get("config") or {}
+        for key, found in (("real", real), ("real_caseless", caseless), ("real_val", real_val)):
+            found += [spec for spec in ast.literal_eval(config.get(key, "()")) if spec not in found]
+        if config.get("real", "()") != "()" or config.get("real_caseless", "()") != "()":
+            share = float(config.get("real_share", 0.5))
+            shares += [share] if share not in shares else []
+    return real, caseless, real_val, shares
+
+
+def _on(session: dict) -> str:
+    return f" on {session['device']}" if "device" in session else ""
 
 
 def _hours(seconds: float) -> str:
@@ -93,7 +118,7 @@ def model_card(state: dict, onnx_path: Path, parameters: int, task: str = "recog
         f"- Model arguments: `{ {k: v for k, v in state['model_args'].items() if k != 'charset'} }`",
         INPUTS.get(state["arch"], INPUTS.get(task, "")),
         f"- Total training: {sum(s.get('steps', 0) - s.get('started_at_step', 0) for s in lineage):,} optimisation steps, "
-        f"{_hours(sum(s.get('wall_seconds', 0) for s in lineage))} wall time on a 2-core CPU.",
+        f"{_hours(sum(s.get('wall_seconds', 0) for s in lineage))} wall time (a 2-core CPU unless a session below names its device).",
         "",
         "## How it was trained",
         "",
@@ -102,7 +127,7 @@ def model_card(state: dict, onnx_path: Path, parameters: int, task: str = "recog
         lines += [
             f"{i}. `{session.get('command', '(not recorded)')}`",
             f"   - steps {session.get('started_at_step', 0)} to {session.get('steps', '?')}, "
-            f"{_hours(session.get('wall_seconds', 0))}; data: {session.get('source', 'pre-rendered shards')}",
+            f"{_hours(session.get('wall_seconds', 0))}{_on(session)}; data: {session.get('source', 'pre-rendered shards')}",
         ]
     lines += [
         "",

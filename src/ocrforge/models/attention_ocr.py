@@ -92,9 +92,9 @@ class AttentionOCR(nn.Module):
 
     def column_mask(self, widths: torch.Tensor | None, columns: int, batch: int) -> torch.Tensor:
         if widths is None:
-            return torch.ones(batch, columns)
+            return torch.ones(batch, columns, device=self.key.weight.device)
         frames = torch.clamp((widths + self.width_stride - 1) // self.width_stride, min=1, max=columns)
-        return (torch.arange(columns).unsqueeze(0) < frames.unsqueeze(1)).float()
+        return (torch.arange(columns, device=widths.device).unsqueeze(0) < frames.unsqueeze(1)).float()
 
     def forward(self, images: torch.Tensor, targets: dict | None = None, widths: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
         """images: (B, 1, 32, W) float in 0..255.
@@ -113,14 +113,15 @@ class AttentionOCR(nn.Module):
         return self._greedy(memory, keys, hidden, mask)
 
     def _teacher_forced(self, memory, keys, hidden, mask, targets: dict) -> dict[str, torch.Tensor]:
-        gold = torch.from_numpy(self.tokenizer.targets_from_ctc(targets["labels"].numpy(), targets["label_lengths"].numpy()))
-        previous = torch.full((gold.shape[0],), Tokenizer.SOS, dtype=torch.long)
+        gold = self.tokenizer.targets_from_ctc(targets["labels"].cpu().numpy(), targets["label_lengths"].cpu().numpy())
+        gold = torch.from_numpy(gold).to(memory.device)
+        previous = torch.full((gold.shape[0],), Tokenizer.SOS, dtype=torch.long, device=memory.device)
         steps = []
         for t in range(gold.shape[1]):
             logits, hidden, _ = self.step(previous, hidden, memory, keys, mask)
             steps.append(logits)
             own = logits.argmax(1)
-            feed_own = torch.rand(gold.shape[0]) < self.config.feed_predictions
+            feed_own = torch.rand(gold.shape[0], device=memory.device) < self.config.feed_predictions
             previous = torch.where(feed_own, own, gold[:, t])
         logits = torch.stack(steps, dim=1)  # (B, L, V)
         log_probs = fold_case(F.log_softmax(logits.float(), dim=2), targets.get("caseless"), *self.case_classes)
@@ -129,8 +130,8 @@ class AttentionOCR(nn.Module):
 
     def _greedy(self, memory, keys, hidden, mask) -> dict[str, torch.Tensor]:
         batch = memory.shape[0]
-        previous = torch.full((batch,), Tokenizer.SOS, dtype=torch.long)
-        done = torch.zeros(batch, dtype=torch.bool)
+        previous = torch.full((batch,), Tokenizer.SOS, dtype=torch.long, device=memory.device)
+        done = torch.zeros(batch, dtype=torch.bool, device=memory.device)
         tokens, probs, attention = [], [], []
         for _ in range(self.config.max_length):
             logits, hidden, weights = self.step(previous, hidden, memory, keys, mask)

@@ -41,17 +41,20 @@ class DetectorConfig:
     seed: int = 0
     threads: int = 2
     loader_workers: int = 1
-    bf16: bool = True  # bfloat16 autocast, taken only where the CPU has bf16 instructions (TrainingSession.run)
+    bf16: bool = True  # bfloat16 autocast, taken on GPUs and where the CPU has bf16 instructions (TrainingSession.run)
     resume: bool = False
     init_from: Path | None = None
     validation: str = "text"  # which sets choose the best checkpoint: "text", or "plates" for the plate detector
+    minutes: float | None = None  # wall-clock budget: validate and save before it runs out, whatever the step
+    device: str = "auto"  # "auto" (a CUDA GPU when there is one), "cpu" or "cuda"
 
 
 def detect_quads(model: torch.nn.Module, image: np.ndarray, max_side: int = VALIDATION_MAX_SIDE) -> list[np.ndarray]:
     """Word quads for one RGB image with the PyTorch model (validation; the runtime uses ONNX)."""
     resized, scale = resize_for_detection(image, max_side)
+    pixels = torch.from_numpy(resized.transpose(2, 0, 1)[None].astype(np.float32)).to(next(model.parameters()).device)
     with torch.no_grad():
-        prob = model(torch.from_numpy(resized.transpose(2, 0, 1)[None].astype(np.float32)))["prob"][0, 0].float().numpy()
+        prob = model(pixels)["prob"][0, 0].float().cpu().numpy()
     quads, _ = boxes_from_prob(prob)
     return to_original(quads, model.output_stride, scale)
 
@@ -85,7 +88,7 @@ def train_detector(cfg: DetectorConfig) -> dict:
     model = create(cfg.arch)
     config = {k: str(v) for k, v in asdict(cfg).items()}
     session = TrainingSession(cfg.out, cfg.arch, model, lr=cfg.lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
-                              steps=cfg.steps, resume=cfg.resume, init_from=cfg.init_from, config=config)
+                              steps=cfg.steps, resume=cfg.resume, init_from=cfg.init_from, config=config, device=cfg.device)
     state = session.state
     n_shards = len(list(cfg.shards.glob("*.npz")))
     session.record_entry["source"] = f"{n_shards} detection shards in {cfg.shards}"
@@ -94,6 +97,7 @@ def train_detector(cfg: DetectorConfig) -> dict:
     batches = ((batch["images"], batch) for batch in detection_batches(
         cfg.shards, cfg.crop_size, model.output_stride, cfg.batch_size, cfg.seed + state.step, cfg.loader_workers))
     return session.run(
-        batches, val_every=cfg.val_every, bf16=cfg.bf16, desc="train detector", validate=lambda: _validate(model, val),
+        batches, val_every=cfg.val_every, bf16=cfg.bf16, desc="train detector", minutes=cfg.minutes,
+        validate=lambda: _validate(model, val),
         select=lambda m: float(np.mean([v for k, v in m.items() if k.endswith("_hmean")])),
     )

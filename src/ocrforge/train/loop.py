@@ -45,7 +45,7 @@ class TrainConfig:
     val_size: int = 500
     seed: int = 0
     threads: int = 2
-    bf16: bool = True  # bfloat16 autocast, taken only where the CPU has bf16 instructions (TrainingSession.run)
+    bf16: bool = True  # bfloat16 autocast, taken on GPUs and where the CPU has bf16 instructions (TrainingSession.run)
     resume: bool = False
     chunk_size: int = 2048  # samples sorted by width together before being cut into batches
     init_from: Path | None = None  # start from these weights (fine-tuning), not from scratch
@@ -55,6 +55,7 @@ class TrainConfig:
     real_share: float = 0.5  # the share of each batch drawn from the real sets (published practice: about half)
     real_val: tuple[str, ...] = ()  # KIND:PATH real validation sets, each reported on its own, scored case-insensitive alphanumeric
     minutes: float | None = None  # wall-clock budget: validate and save before it runs out, whatever the step
+    device: str = "auto"  # "auto" (a CUDA GPU when there is one), "cpu" or "cuda"
     model_args: dict = field(default_factory=dict)  # architecture settings (CRNNConfig fields...); a resumed run keeps its own
 
 
@@ -67,13 +68,14 @@ def predict(model: torch.nn.Module, crops: list[np.ndarray], charset: Charset, b
     """Greedy transcription of prepared crops, in their order."""
     texts: list[str] = [""] * len(crops)
     model.eval()
+    device = next(model.parameters()).device
     with torch.no_grad():
         for idx, images, widths in batches_by_width(crops, batch_size):
-            out = model(torch.from_numpy(images), widths=torch.from_numpy(widths))
+            out = model(torch.from_numpy(images).to(device), widths=torch.from_numpy(widths).to(device))
             if "tokens" in out:  # an attention decoder: tokens up to <eos>
-                readings = [model.tokenizer.decode(row) for row in out["tokens"].numpy()]
+                readings = [model.tokenizer.decode(row) for row in out["tokens"].cpu().numpy()]
             else:  # CTC frames
-                probs = softmax(out["logits"].float().numpy())
+                probs = softmax(out["logits"].float().cpu().numpy())
                 readings = [d.text for d in decode_batch(probs, widths, model.width_stride, charset)]
             for i, text in zip(idx, readings):
                 texts[i] = text
@@ -157,7 +159,7 @@ def train(cfg: TrainConfig) -> dict:
     charset = Charset(model.config.charset)
     config = {k: str(v) for k, v in asdict(cfg).items()}
     session = TrainingSession(cfg.out, cfg.arch, model, lr=cfg.lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
-                              steps=cfg.steps, resume=cfg.resume, init_from=cfg.init_from, config=config)
+                              steps=cfg.steps, resume=cfg.resume, init_from=cfg.init_from, config=config, device=cfg.device)
     state = session.state
     rng = np.random.default_rng([cfg.seed, state.step])
     chunks, source = _with_real(cfg, *_training_chunks(cfg, state.step, rng), charset, rng)

@@ -33,6 +33,23 @@ def cpu_has_fast_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+def resolve_device(name: str) -> torch.device:
+    """"auto" (a CUDA GPU when there is one, else the CPU), "cpu" or "cuda"; asking for "cuda" where
+    there is none is an error, not a silent fall-back to hours on the CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda: no CUDA GPU is visible to torch here")
+    if name not in ("cpu", "cuda"):
+        raise ValueError(f"--device must be auto, cpu or cuda, not {name!r}")
+    return torch.device(name)
+
+
+def use_bf16(requested: bool, device: torch.device) -> bool:
+    """bf16 autocast where it pays: every CUDA GPU torch trains on, CPUs with bf16 instructions."""
+    return requested and (device.type == "cuda" or cpu_has_fast_bf16())
+
+
 def cosine_factor(step: int, warmup: int, steps: int) -> float:
     """Learning-rate multiplier: linear warm-up, then cosine decay to 3%."""
     if step < warmup:
@@ -59,9 +76,10 @@ class TrainingSession:
     """One invocation of a training command on a run folder `out`."""
 
     def __init__(self, out: Path, arch: str, model: torch.nn.Module, *, lr: float, weight_decay: float, warmup: int,
-                 steps: int, resume: bool, init_from: Path | None, config: dict[str, str]) -> None:
+                 steps: int, resume: bool, init_from: Path | None, config: dict[str, str], device: str = "cpu") -> None:
         out.mkdir(parents=True, exist_ok=True)
-        self.out, self.arch, self.model, self.steps = out, arch, model, steps
+        self.device = resolve_device(device)
+        self.out, self.arch, self.model, self.steps = out, arch, model.to(self.device), steps
         self.log_file = (out / "train.log").open("a")
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: cosine_factor(s, warmup, steps))
@@ -77,7 +95,7 @@ class TrainingSession:
     def _restore(self, resume: bool, init_from: Path | None) -> TrainState:
         last = self.out / "last.pt"
         if resume and last.exists():
-            ckpt = torch.load(last, weights_only=False)
+            ckpt = torch.load(last, map_location="cpu", weights_only=False)  # saved on a GPU, resumed anywhere
             self.model.load_state_dict(ckpt["model"])  # half-precision weights (a kept state) are cast back
             self.scheduler.load_state_dict(ckpt["scheduler"])
             if "optimizer" in ckpt:
@@ -146,27 +164,30 @@ class TrainingSession:
             minutes: float | None = None) -> dict:
         """Optimise on (images, targets) batches until the session's last step, with a validation every
         `val_every` steps and at the end (`select` scores it for best.pt); returns the last validation.
-        `bf16` asks for bfloat16 autocast, which is taken only where the CPU runs it natively.
+        `bf16` asks for bfloat16 autocast, taken on GPUs and on CPUs that run it natively.
         `minutes` bounds the wall time: the run ends early, leaving time for the last validation (as
         long as the slowest one so far) and its checkpoints."""
         state = self.state
         deadline = None if minutes is None else time.time() + 60 * minutes
         validation_seconds = 0.0
-        if bf16 and not cpu_has_fast_bf16():
-            bf16 = False
+        requested, bf16 = bf16, use_bf16(bf16, self.device)
+        if requested and not bf16:
             self.log("training in float32: this CPU has no bf16 instructions, so bf16 autocast would be emulated")
+        self.record_entry["device"] = str(self.device) + (f" ({torch.cuda.get_device_name(self.device)})" if self.device.type == "cuda" else "")
+        self.log(f"training on {self.record_entry['device']}")
         progress = tqdm(total=self.steps, initial=state.step, desc=desc, unit="step", mininterval=5, dynamic_ncols=True)
         started, seen, running = time.time(), 0, None
         while state.step < self.steps:
-            out_of_time = deadline is not None and time.time() + validation_seconds >= deadline
-            if out_of_time:
+            if deadline is not None and time.time() + validation_seconds >= deadline:
                 self.log(f"stopping at step {state.step}: the {minutes} minute budget is spent")
                 if not state.history or state.history[-1]["step"] != state.step:
                     self.checkpoint(self._measure(validate, running, seen, started), select)
                 break
             self.model.train()
             images, targets = next(batches)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            images = images.to(self.device, non_blocking=True)
+            targets = {k: v.to(self.device, non_blocking=True) if torch.is_tensor(v) else v for k, v in targets.items()}
+            with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=bf16):
                 loss = self.model(images, targets)["loss"]
             self.optimise(loss)
             seen += images.shape[0]

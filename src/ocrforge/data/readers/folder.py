@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+import cv2
+import numpy as np
 
 from ocrforge.data.readers.sample import Sample, skip
 from ocrforge.io.images import ImageError, load_image
-from ocrforge.text.escape import unescape
+from ocrforge.text.escape import escape, unescape
 
 
 def read_labels(path: Path) -> Iterator[tuple[Path, str]]:
@@ -35,3 +38,16 @@ def read_folder(path: Path) -> Iterator[Sample]:
             skip(str(image_path), str(err))
             continue
         yield Sample(image, text, str(image_path))
+
+
+def write_folder(out: Path, samples: Iterable[tuple[np.ndarray, str]]) -> int:
+    """The reverse of read_folder: each (RGB or gray image, text) as a numbered PNG, then labels.tsv,
+    written last so that a folder without it is an unfinished write. Returns how many were written."""
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for i, (image, text) in enumerate(samples):
+        pixels = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+        cv2.imwrite(str(out / f"{i:05d}.png"), pixels)
+        rows.append(f"{i:05d}.png\t{escape(text)}\n")
+    (out / "labels.tsv").write_text("".join(rows), encoding="utf-8")
+    return len(rows)

@@ -1,7 +1,8 @@
 """The font faces the synthetic engine renders with, and what each face can draw.
 
 The packages are listed once, in font_packages.txt beside this file; scripts/install-fonts.sh
-installs them. A face is used only for the characters its cmap really maps, so no string
+installs them, and scripts/build_font_bundle.py packs a subset for machines without them
+(OCRFORGE_FONT_DIR). A face is used only for the characters its cmap really maps, so no string
 is ever rendered with a missing-glyph box.
 """
 
@@ -23,6 +24,8 @@ from PIL import Image, ImageDraw, ImageFont
 from ocrforge.text.charset import PRINTABLE_ASCII
 
 FONT_SUFFIXES = (".ttf", ".otf")
+# A folder laid out PACKAGE/FACE.ttf to take the faces from instead of the installed Debian packages.
+FONT_DIR_ENV = "OCRFORGE_FONT_DIR"
 # A face must draw every capital and digit; a caps-only face (no lowercase) still sets capitals and codes.
 _REQUIRED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
@@ -51,6 +54,10 @@ def font_packages(split: str | None = None) -> list[tuple[str, str]]:
 
 
 def _package_files(package: str) -> list[str]:
+    bundle = os.environ.get(FONT_DIR_ENV)
+    if bundle:  # a font bundle (scripts/build_font_bundle.py) on a machine without Debian's packages
+        folder = Path(bundle) / package
+        return sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in FONT_SUFFIXES) if folder.is_dir() else []
     try:
         listing = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True, check=False)
     except FileNotFoundError:

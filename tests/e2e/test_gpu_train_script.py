@@ -1,0 +1,52 @@
+"""scripts/gpu_train.sh, the one command for the lent GPU machine, end to end on the CPU (the same code
+path with DEVICE=cpu): a font bundle and packed real crops built by the repo's scripts, a one-minute
+budget, and a kept state that loads, resumes and exports."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+
+from ocrforge.data.readers.folder import write_folder
+from ocrforge.data.synth.recipe import CLEAN, sample
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    done = subprocess.run(list(args), capture_output=True, text=True, timeout=900, cwd=REPO, env={**os.environ, **(env or {})})
+    assert done.returncode == 0, (done.stdout[-2000:], done.stderr[-3000:])
+    return done
+
+
+def test_gpu_command_on_the_cpu_with_a_one_minute_budget(tmp_path):
+    bundle = tmp_path / "gpu"
+    _run(sys.executable, "scripts/build_font_bundle.py", "--out", str(bundle / "fonts"), "--packages", "1", "--per-package", "1")
+    write_folder(tmp_path / "scenes", (sample(17, i, CLEAN) for i in range(16)))
+    write_folder(tmp_path / "receipts", ((img, text.upper()) for img, text in (sample(18, i, CLEAN) for i in range(16))))
+    _run(sys.executable, "scripts/pack_real_crops.py", "--out", str(bundle / "real"), "--set", f"scenes=folder:{tmp_path / 'scenes'}",
+         "--caseless", f"receipts=folder:{tmp_path / 'receipts'}")
+    _run(sys.executable, "scripts/pack_real_crops.py", "--out", str(bundle / "val"), "--set", f"scenes=folder:{tmp_path / 'scenes'}")
+    assert (bundle / "real" / "receipts" / "caseless").exists() and not (bundle / "real" / "scenes" / "caseless").exists()
+
+    tiny = tmp_path / "tiny"  # a small CRNN's state, kept as the repo keeps its own
+    _run(sys.executable, "-m", "ocrforge", "train", "recognizer", "--out", str(tiny), "--steps", "2", "--val-every", "2",
+         "--val-size", "4", "--batch-size", "4", "--render-workers", "1", "--chunk-size", "16",
+         "--model-args", '{"channels": [8, 8, 16, 16, 16], "lstm_hidden": 16}')
+    _run(sys.executable, "-m", "ocrforge", "export", str(tiny / "last.pt"), "--out", str(tmp_path / "state.pt"))
+
+    out = tmp_path / "out"
+    env = {"OUT": str(out), "GPU_BUNDLE": str(bundle), "STATE": str(tmp_path / "state.pt"), "DEVICE": "cpu",
+           "BATCH": "8", "WORKERS": "1", "STEPS": "100000"}
+    _run("bash", "scripts/gpu_train.sh", "0.5", "--val-size", "8", "--val-every", "4", "--chunk-size", "32", env=env)
+
+    log = (out / "train.log").read_text()
+    assert "training on cpu" in log and "resumed at step 2 (warm restart" in log and "minute budget is spent" in log
+    assert "scenes 16, receipts 16 (caseless)" in log
+    kept = torch.load(out / "crnn-last.pt", weights_only=False)
+    assert kept["step"] > 2 and "optimizer" not in kept
+    assert "scenes_alnum" in (out / "validation.md").read_text()
+    _run(sys.executable, "-m", "ocrforge", "export", str(out / "crnn-last.pt"), "--out", str(tmp_path / "m.onnx"))
+    assert (tmp_path / "m.onnx").stat().st_size > 0
