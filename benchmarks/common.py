@@ -8,6 +8,7 @@ they and their --worker children import this module as `common`.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import resource
@@ -126,13 +127,15 @@ def environment_lines(env: dict) -> list[str]:
 
 
 def write_report(out: Path, table: str, raw: dict) -> None:
-    """The Markdown to stdout and `out`, the raw numbers as JSON beside it."""
+    """The Markdown to stdout and `out`, the raw numbers beside it as gzipped JSON (`zcat NAME.json.gz`)."""
     print(table)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(table, encoding="utf-8")
-    # Compact: the raw predictions of a pages run are megabytes, and the repository has to travel light.
-    out.with_suffix(".json").write_text(json.dumps(raw, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    print(f"wrote {out} and {out.with_suffix('.json')}", file=sys.stderr)
+    # Compressed: the raw predictions of a pages run are megabytes, and the repository has to travel light.
+    raw_path = out.with_suffix(".json.gz")
+    with gzip.open(raw_path, "wt", encoding="utf-8") as f:
+        json.dump(raw, f, ensure_ascii=False, separators=(",", ":"))
+    print(f"wrote {out} and {raw_path}", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- command line

@@ -96,7 +96,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     else:
         from ocrforge.export.onnx import export_checkpoint
 
-        path = export_checkpoint(args.checkpoint, args.out)
+        path = export_checkpoint(args.checkpoint, args.out, half=not args.float32)
     print(f"wrote {path}")
     return 0
 
@@ -289,6 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("checkpoint", type=Path)
     export.add_argument("--out", type=Path, required=True,
                         help="*.onnx (and its model card *.md), or *.pt: half-precision weights without optimiser moments")
+    export.add_argument("--float32", action="store_true",
+                        help="ONNX weights in float32 (default: stored in half precision; the text detector ships float32, "
+                             "see weights/dbnet.md)")
     export.set_defaults(run=_cmd_export)
     return parser
 

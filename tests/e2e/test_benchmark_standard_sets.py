@@ -2,6 +2,7 @@
 LMDB folders, labels.tsv folders) from a folder a user gives, and scores them case-insensitively on
 letters and digits, as the published protocol does."""
 
+import gzip
 import io
 import json
 import subprocess
@@ -45,7 +46,8 @@ def test_standard_sets_found_written_and_scored(tmp_path):
                            "--engines", "ocrforge", "--cache", str(tmp_path / "cache"), "--out", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    rows = {r["set"]: r for r in json.loads(out.with_suffix(".json").read_text())["results"]}
+    with gzip.open(out.with_suffix(".json.gz"), "rt") as raw:
+        rows = {r["set"]: r for r in json.load(raw)["results"]}
     assert set(rows) == {"SVT", "CUTE80"} and rows["SVT"]["n"] == 12 and rows["CUTE80"]["n"] == 5
     # Clean words in unseen fonts: the shipped model reads most; upper-case labels cost nothing.
     assert rows["SVT"]["word_accuracy_alnum"] >= 0.6

@@ -108,13 +108,13 @@ def _hours(seconds: float) -> str:
     return f"{seconds / 3600:.2f} h"
 
 
-def model_card(state: dict, onnx_path: Path, parameters: int, task: str = "recognizer") -> str:
+def model_card(state: dict, onnx_path: Path, parameters: int, task: str = "recognizer", half: bool = True) -> str:
     lineage = state.get("lineage", [])
     lines = [
         f"# {onnx_path.name}",
         "",
-        f"- Architecture: `{state['arch']}`, {parameters:,} parameters, ONNX file {onnx_path.stat().st_size / 1e6:.1f} MB "
-        "(weights stored in half precision, computed in float32).",
+        f"- Architecture: `{state['arch']}`, {parameters:,} parameters, ONNX file {onnx_path.stat().st_size / 1e6:.1f} MB"
+        + (" (weights stored in half precision, computed in float32)." if half else " (float32 weights)."),
         f"- Model arguments: `{ {k: v for k, v in state['model_args'].items() if k != 'charset'} }`",
         INPUTS.get(state["arch"], INPUTS.get(task, "")),
         f"- Total training: {sum(s.get('steps', 0) - s.get('started_at_step', 0) for s in lineage):,} optimisation steps, "

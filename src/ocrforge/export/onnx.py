@@ -242,7 +242,10 @@ def _smooth_probe(rng: np.random.Generator, n: int, height: int, width: int) -> 
     return np.stack([cv2.resize(c, (width, height), interpolation=cv2.INTER_LINEAR) for c in coarse])[:, None]
 
 
-def export_checkpoint(checkpoint: Path, out: Path) -> Path:
+def export_checkpoint(checkpoint: Path, out: Path, half: bool = True) -> Path:
+    """The checkpoint as ONNX at `out` (and its model card beside it), checked against PyTorch; `half`
+    stores the weights in half precision (see half_weights.py). The shipped text detector is exported
+    without it (`--float32`, weights/dbnet.md says why)."""
     model, state = load_checkpoint(checkpoint)
     extra = {"training_step": str(state["step"])}
     rng = np.random.default_rng(0)
@@ -262,8 +265,8 @@ def export_checkpoint(checkpoint: Path, out: Path) -> Path:
     diff = attention_difference(model, path, probe) if hasattr(model, "step") else max_abs_difference(model, path, probe)
     if diff > 1e-3:
         raise RuntimeError(f"ONNX output differs from PyTorch by {diff:.2e}")
-    for graph in (path, decoder_path(path)) if hasattr(model, "step") else (path,):
+    for graph in ((path, decoder_path(path)) if hasattr(model, "step") else (path,)) if half else ():
         halve_file(graph)  # after the parity check: it checks the export, not the rounding of weights
-    card = model_card(state, path, sum(p.numel() for p in model.parameters()), task)
+    card = model_card(state, path, sum(p.numel() for p in model.parameters()), task, half)
     path.with_suffix(".md").write_text(card, encoding="utf-8")
     return path

@@ -35,8 +35,8 @@ class RealSource:
 
 
 def load_real(spec: str, charset: Charset, caseless: bool = False, limit: int | None = None) -> RealSource:
-    """The crops of a `KIND:PATH` set whose text the charset can write (others are left out and counted
-    in the progress line); caseless labels are upper-cased, as the loss expects them."""
+    """The crops of a `KIND:PATH` set whose text the charset can write (others are left out: the
+    training log gives how many were kept); caseless labels are upper-cased, as the loss expects them."""
     images, texts, dropped = [], [], 0
     name = Path(spec.partition(":")[2]).name
     for sample in tqdm(open_dataset(spec, limit), desc=f"load {name}", unit="crop", mininterval=5, leave=False):
