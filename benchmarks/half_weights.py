@@ -1,7 +1,8 @@
 """Shipped models with half-precision weights against their float32 originals, in one run, on the same
 data: accuracy as `ocrforge eval` measures it, and speed timed alternately in one process.
 
-    git worktree add /tmp/f32 <commit before the weights were halved>
+    git worktree add /tmp/f32 7560e55      # the last commit with float32 weights (for a newer model: its
+                                           # checkpoint exported with `ocrforge export --float32`)
     python benchmarks/half_weights.py --float32 /tmp/f32/src/ocrforge/weights --cache /tmp/half-cache
 
 Data: the real validation splits of ../shared/data/train_real (recognizers, text detector) and the two real
@@ -119,7 +120,8 @@ def main() -> None:
     shipped = REPO / "src" / "ocrforge" / "weights"
     rows = ["| model | set | float32 | half weights | difference | file MB |", "|---|---|---:|---:|---:|---|"]
     raw = []
-    for model, name, eval_args, score in checks(_synth_sets(args.cache)):
+    comparisons = checks(_synth_sets(args.cache))
+    for model, name, eval_args, score in comparisons:
         full, half = (_eval(*eval_args, "--model", str(folder / model)) for folder in (args.float32, shipped))
         sizes = f"{(args.float32 / model).stat().st_size / 1e6:.1f} -> {(shipped / model).stat().st_size / 1e6:.1f}"
         rows.append(f"| {model} | {name} | {_cell(full, score):.2f}% | {_cell(half, score):.2f}% | "
@@ -129,7 +131,7 @@ def main() -> None:
     timing = ["", "Speed: 20 runs of each on one batch (16 images, 160 px where a size is free), alternating "
               "float32 and half in one process (ABBA), 2 threads:", "",
               "| model | float32 s | half s | half / float32 |", "|---|---:|---:|---:|"]
-    for model in dict.fromkeys(model for model, *_ in checks(_synth_sets(args.cache))):
+    for model in dict.fromkeys(model for model, *_ in comparisons):
         seconds = interleaved_seconds(args.float32 / model, shipped / model)
         if seconds:
             timing.append(f"| {model} | {seconds[0]:.3f} | {seconds[1]:.3f} | {seconds[1] / seconds[0]:.2f} |")

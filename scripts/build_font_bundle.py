@@ -9,6 +9,8 @@ PACKAGE/FACE so that `OCRFORGE_FONT_DIR=<folder>` makes the engine render with t
 from __future__ import annotations
 
 import argparse
+import logging
+import shutil
 from pathlib import Path
 
 from fontTools import subset
@@ -41,6 +43,7 @@ def subset_face(source: str, target: Path) -> None:
 
 
 def main() -> None:
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset; dropped" and the like, per face
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder to write PACKAGE/FACE files into")
     parser.add_argument("--per-package", type=int, default=3, help="faces kept per package (default 3)")
@@ -53,10 +56,18 @@ def main() -> None:
             by_package.setdefault(face.package, []).append(face.path)
         for package in sorted(by_package)[: args.packages]:
             chosen += [(package, path) for path in pick(sorted(by_package[package]), args.per_package)]
+    whole = 0
     for package, path in tqdm(chosen, desc="subset fonts", unit="face"):
-        subset_face(path, args.out / package / Path(path).name)
+        target = args.out / package / Path(path).name
+        try:
+            subset_face(path, target)
+        except Exception:  # a table fontTools cannot rewrite (seen: a 'gasp' of version 768): the face as it is
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            whole += 1
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
-    print(f"wrote {len(chosen)} faces of {len({p for p, _ in chosen})} packages to {args.out} ({size / 1e6:.1f} MB)")
+    print(f"wrote {len(chosen)} faces of {len({p for p, _ in chosen})} packages to {args.out} ({size / 1e6:.1f} MB; "
+          f"{whole} copied whole, their tables beyond the subsetter)")
 
 
 if __name__ == "__main__":

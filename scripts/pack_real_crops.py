@@ -34,11 +34,12 @@ def main() -> None:
                         help="a set whose labels carry no case (SROIE): upper-cased, trained with --real-caseless")
     parser.add_argument("--height", type=int, default=32, help="crop height kept (default 32, the recognizer's input)")
     parser.add_argument("--limit", type=int, help="only the first N crops of each set")
+    parser.add_argument("--jpeg", type=int, metavar="QUALITY", help="JPEG at this quality instead of PNG (75: under half the bytes)")
     args = parser.parse_args()
     for (name, spec), caseless in [(s, False) for s in args.set] + [(s, True) for s in args.caseless]:
         source = load_real(spec, Charset(), caseless, args.limit)
         count = write_folder(args.out / name, ((resize_to_height(img, args.height), text)
-                                                for img, text in zip(source.images, source.texts)))
+                                                for img, text in zip(source.images, source.texts)), args.jpeg)
         if caseless:  # the mark scripts/gpu_train.sh trains it by (--real-caseless)
             (args.out / name / "caseless").write_text("labels in upper case whatever the print: never teach case\n")
         size = sum(p.stat().st_size for p in (args.out / name).iterdir())

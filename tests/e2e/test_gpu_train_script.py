@@ -27,9 +27,10 @@ def test_gpu_command_on_the_cpu_with_a_one_minute_budget(tmp_path):
     write_folder(tmp_path / "scenes", (sample(17, i, CLEAN) for i in range(16)))
     write_folder(tmp_path / "receipts", ((img, text.upper()) for img, text in (sample(18, i, CLEAN) for i in range(16))))
     _run(sys.executable, "scripts/pack_real_crops.py", "--out", str(bundle / "real"), "--set", f"scenes=folder:{tmp_path / 'scenes'}",
-         "--caseless", f"receipts=folder:{tmp_path / 'receipts'}")
+         "--caseless", f"receipts=folder:{tmp_path / 'receipts'}", "--jpeg", "75")  # as build_gpu_bundle.sh packs them
     _run(sys.executable, "scripts/pack_real_crops.py", "--out", str(bundle / "val"), "--set", f"scenes=folder:{tmp_path / 'scenes'}")
     assert (bundle / "real" / "receipts" / "caseless").exists() and not (bundle / "real" / "scenes" / "caseless").exists()
+    assert len(list((bundle / "real" / "scenes").glob("*.jpg"))) == 16
 
     tiny = tmp_path / "tiny"  # a small CRNN's state, kept as the repo keeps its own
     _run(sys.executable, "-m", "ocrforge", "train", "recognizer", "--out", str(tiny), "--steps", "2", "--val-every", "2",

@@ -40,14 +40,16 @@ def read_folder(path: Path) -> Iterator[Sample]:
         yield Sample(image, text, str(image_path))
 
 
-def write_folder(out: Path, samples: Iterable[tuple[np.ndarray, str]]) -> int:
-    """The reverse of read_folder: each (RGB or gray image, text) as a numbered PNG, then labels.tsv,
-    written last so that a folder without it is an unfinished write. Returns how many were written."""
+def write_folder(out: Path, samples: Iterable[tuple[np.ndarray, str]], jpeg_quality: int | None = None) -> int:
+    """The reverse of read_folder: each (RGB or gray image, text) as a numbered PNG (or JPEG at
+    `jpeg_quality`, less than half the bytes of a photo's PNG), then labels.tsv, written last so that a
+    folder without it is an unfinished write. Returns how many were written."""
     out.mkdir(parents=True, exist_ok=True)
+    name, params = ("{:05d}.png", []) if jpeg_quality is None else ("{:05d}.jpg", [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
     rows = []
     for i, (image, text) in enumerate(samples):
         pixels = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
-        cv2.imwrite(str(out / f"{i:05d}.png"), pixels)
-        rows.append(f"{i:05d}.png\t{escape(text)}\n")
+        cv2.imwrite(str(out / name.format(i)), pixels, params)
+        rows.append(f"{name.format(i)}\t{escape(text)}\n")
     (out / "labels.tsv").write_text("".join(rows), encoding="utf-8")
     return len(rows)
