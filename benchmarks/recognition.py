@@ -15,7 +15,7 @@ Sets: words_real and lines_uw3 (labels.tsv under --data-root), the real validati
 train_real/val (val/ic15_words, val/iiit5k_words, val/svt_words, val/sroie_lines: never trained on, but
 used to choose checkpoints), synth_clean, synth_degraded and synth_arched (rendered once from holdout fonts
 and seeds 50 / 51 / 54, never trained on). The Markdown table goes to --out (default
-benchmarks/results/recognition.md) with the raw numbers in a .json beside it.
+benchmarks/results/recognition.md) with the raw numbers in a .json.gz beside it.
 
 The standard scene-text benchmarks, from wherever a user keeps them:
 

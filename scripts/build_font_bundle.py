@@ -3,7 +3,7 @@ up to --per-package faces of every package in font_packages.txt (train and holdo
 stays the package's), each cut down to the printable ASCII glyphs with fontTools' subsetter, laid out
 PACKAGE/FACE so that `OCRFORGE_FONT_DIR=<folder>` makes the engine render with them.
 
-    python scripts/build_font_bundle.py --out gpu/fonts              # about 400 faces, a few MB
+    python scripts/build_font_bundle.py --out gpu/fonts              # 2 faces a package: about 5 MB
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def main() -> None:
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset; dropped" and the like, per face
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder to write PACKAGE/FACE files into")
-    parser.add_argument("--per-package", type=int, default=3, help="faces kept per package (default 3)")
+    parser.add_argument("--per-package", type=int, default=2, help="faces kept per package (default 2)")
     parser.add_argument("--packages", type=int, help="only the first N packages of each split (for quick tests)")
     args = parser.parse_args()
     chosen = []

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 data=${1:-../shared/data/train_real}
 out=${GPU_BUNDLE:-gpu}
 mkdir -p "$out"
-[ -d "$out/fonts" ] || python3 scripts/build_font_bundle.py --out "$out/fonts" --per-package 2
+[ -d "$out/fonts" ] || python3 scripts/build_font_bundle.py --out "$out/fonts"
 # JPEG at 75 and at most 3,000 receipt lines (of 10,225) and 300 validation crops a set: what travels is
 # at most 64 MiB with the 40 MiB working tree (PNG would be 67 MB of crops alone).
 pack() { python3 scripts/pack_real_crops.py --jpeg 75 "$@"; }

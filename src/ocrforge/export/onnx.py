@@ -265,8 +265,9 @@ def export_checkpoint(checkpoint: Path, out: Path, half: bool = True) -> Path:
     diff = attention_difference(model, path, probe) if hasattr(model, "step") else max_abs_difference(model, path, probe)
     if diff > 1e-3:
         raise RuntimeError(f"ONNX output differs from PyTorch by {diff:.2e}")
-    for graph in ((path, decoder_path(path)) if hasattr(model, "step") else (path,)) if half else ():
-        halve_file(graph)  # after the parity check: it checks the export, not the rounding of weights
+    if half:  # after the parity check: it checks the export, not the rounding of weights
+        for graph in (path, decoder_path(path)) if hasattr(model, "step") else (path,):
+            halve_file(graph)
     card = model_card(state, path, sum(p.numel() for p in model.parameters()), task, half)
     path.with_suffix(".md").write_text(card, encoding="utf-8")
     return path
