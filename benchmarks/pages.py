@@ -12,7 +12,9 @@ Run from the repository root:
     python benchmarks/pages.py --detector /tmp/dbnet.onnx --cache /tmp/pages-cache
 
 Sets: pages_tesseract (page texts, labels.tsv) and receipts_det (phrase boxes, one JSON per image)
-under --data-root; synth_scenes and synth_photos (rendered once from holdout fonts and seeds 60 / 61,
+under --data-root; the validation splits of the real detector training images (train_real/val:
+ICDAR 2003 scenes, ICDAR 2013 born-digital, SROIE receipts with word boxes cut from their lines);
+synth_scenes and synth_photos (rendered once from holdout fonts and seeds 60 / 61,
 never trained on). The Markdown table goes to --out (default benchmarks/results/pages.md) with the
 raw numbers and every image's predictions in a .json beside it.
 """
@@ -38,10 +40,13 @@ from tqdm import tqdm
 from common import ENGINES, REPO, call_worker, comma_list, environment, environment_lines, positive_int, serve, write_report
 
 REAL_SETS = ("pages_tesseract", "receipts_det")
+# The validation splits of the real training images (never trained on): word boxes, don't-care regions kept.
+VAL_SETS = ("val/ic03_scenes", "val/ic13_borndigital", "val/sroie_receipts")
 SYNTH_SEEDS = {"synth_scenes": 60, "synth_photos": 61}  # seeds the detector's training never used
-SETS = REAL_SETS + tuple(SYNTH_SEEDS)
+SETS = REAL_SETS + VAL_SETS + tuple(SYNTH_SEEDS)
 TEXT_SETS = ("pages_tesseract", "synth_photos")  # headline CER; the others headline detection H-mean
 PHRASE_SETS = ("receipts_det",)  # WildReceipt boxes phrases and removes their spaces: compare per box, folded
+CASELESS_SETS = ("val/sroie_receipts",)  # SROIE labels are upper case whatever the print: texts compared ignoring case
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Truth:
     text: str | None  # the page text in reading order, where the set has one
     quads: list[np.ndarray] | None  # word (phrase, for receipts) boxes, where the set has them
     words: list[str] | None  # the text in each box
+    ignore: list[np.ndarray] = ()  # don't-care regions: illegible words, receipt lines not cut into words
 
 
 # ---------------------------------------------------------------- data
@@ -85,10 +91,12 @@ def load_set(name: str, data_root: Path, cache: Path, synth_n: dict[str, int], l
     else:
         if name in SYNTH_SEEDS:
             folder = render_synth(name, min(synth_n[name], limit or synth_n[name]), cache)
+        elif name in VAL_SETS:
+            folder = data_root / "train_real" / name
         else:
             folder = data_root / name
         # A photo's words come columns first, then lines: that is the page's reading order.
-        truths = [Truth(b.image_path, " ".join(b.texts) if name == "synth_photos" else None, b.quads, b.texts)
+        truths = [Truth(b.image_path, " ".join(b.texts) if name == "synth_photos" else None, b.quads, b.texts, b.ignore)
                   for b in itertools.islice(read_boxes(folder), limit)]
     if not truths:
         raise ValueError(f"{name}: no images")
@@ -206,25 +214,30 @@ def same_phrase(predicted: str, truth: str) -> bool:
     return fold_phrase(predicted) == fold_phrase(truth)
 
 
+def same_caseless(predicted: str, truth: str) -> bool:
+    return predicted.casefold() == truth.casefold()
+
+
 def score_set(name: str, truths: list[Truth], pages: list[dict]) -> dict:
     """The set's metrics, summed over its images; None where the set has nothing to score it against."""
     from ocrforge.eval.detection import MatchScore, score_image
     from ocrforge.eval.pages import PageTextScore, bag_of_words, page_text_score, spotting_score
 
     text, detection, spotting, bow = PageTextScore(), MatchScore(), MatchScore(), MatchScore()
-    same = same_phrase if name in PHRASE_SETS else operator.eq
+    same = same_phrase if name in PHRASE_SETS else same_caseless if name in CASELESS_SETS else operator.eq
     for truth, page in zip(truths, pages):
         quads = [np.float32(w["box"]) for w in page["words"]]
         texts = [w["text"] for w in page["words"]]
         if truth.text is not None:
             text.add(page_text_score(page["text"], truth.text))
         if truth.quads is not None:
-            detection.add(score_image(quads, truth.quads))
-            spotting.add(spotting_score(quads, texts, truth.quads, truth.words, same))
+            detection.add(score_image(quads, truth.quads, ignore=truth.ignore))
+            spotting.add(spotting_score(quads, texts, truth.quads, truth.words, same, ignore=truth.ignore))
         if name in PHRASE_SETS:  # one token per box on both sides
             bow.add(bag_of_words(map(fold_phrase, texts), map(fold_phrase, truth.words)))
         else:  # whitespace tokens of the page text
-            bow.add(bag_of_words(page["text"].split(), (truth.text or " ".join(truth.words)).split()))
+            fold = str.casefold if name in CASELESS_SETS else str
+            bow.add(bag_of_words(map(fold, page["text"].split()), map(fold, (truth.text or " ".join(truth.words)).split())))
     has_text, has_boxes = truths[0].text is not None, truths[0].quads is not None
     return {
         "cer": text.cer if has_text else None, "wer": text.wer if has_text else None,
@@ -244,7 +257,7 @@ def score_set(name: str, truths: list[Truth], pages: list[dict]) -> dict:
 def measure(engine: str, name: str, truths: list[Truth], detector: str | None, scratch: Path) -> dict:
     """One child process per (set, engine), then its pages scored here."""
     row = {"set": name, "engine": engine}
-    images = scratch / f"{name}.txt"
+    images = scratch / f"{name.replace('/', '_')}.txt"
     images.write_text("".join(f"{t.path}\n" for t in truths), encoding="utf-8")
     args = ["--worker", engine, "--images", str(images)] + (["--detector", detector] if detector else [])
     reply = call_worker(__file__, args)
@@ -300,14 +313,15 @@ def markdown(env: dict, rows: list[dict]) -> str:
         "",
         "Metrics, summed over each set's images before dividing:",
         "- Det P / R / H-mean: ICDAR 2015 one-to-one box matching at IoU >= 0.5 against the set's boxes "
-        "(words; phrases for receipts_det, so word-level engines split what the labels keep whole).",
+        "(words; phrases for receipts_det, so word-level engines split what the labels keep whole; "
+        "boxes on don't-care regions, illegible words and receipt lines not cut into words, count neither way).",
         "- Spotting H-mean: as Det H-mean, but a matched pair counts only if its texts are equal "
-        "(exact; receipts_det: spaces removed and case ignored).",
+        "(exact; receipts_det: spaces removed and case ignored; val/sroie_receipts: case ignored).",
         "- Page CER / WER: character / word edit distance to the page text in reading order, over its "
         "length; all whitespace runs collapsed to one space on both sides first.",
         "- BoW F1: multiset overlap of whitespace tokens of the page text, order ignored "
         "(receipts_det: one token per box, spaces removed, case ignored).",
-        "- Headline in bold: Det H-mean for synth_scenes and receipts_det, Page CER for pages_tesseract and synth_photos.",
+        "- Headline in bold: Page CER for pages_tesseract and synth_photos, Det H-mean for the others.",
         "",
         "| Set | Engine | n | " + " | ".join(c[0] for c in COLUMNS) + " |",
         "|---|---|---:|" + "---:|" * len(COLUMNS),

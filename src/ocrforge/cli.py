@@ -55,9 +55,14 @@ def _cmd_train_detector(args: argparse.Namespace) -> int:
         lr=args.lr, val_every=args.val_every, val_images=args.val_images, seed=args.seed, threads=args.threads,
         loader_workers=args.loader_workers,
         bf16=not args.no_bf16, resume=args.resume, init_from=args.init_from, validation=args.validation,
-        minutes=args.minutes, device=args.device,
+        minutes=args.minutes, device=args.device, real=tuple(args.real), real_share=args.real_share,
+        real_val=tuple(args.real_val),
     )
-    final = train_detector(cfg)
+    try:
+        final = train_detector(cfg)
+    except (ValueError, FileNotFoundError) as err:  # a bad --real folder or record, a device that is not there
+        print(f"ocrforge train detector: {err}", file=sys.stderr)
+        return 2
     print(" ".join(f"{k}={v}" for k, v in final.items()))
     return 0
 
@@ -147,22 +152,29 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--batch-size", type=int, default=32)
     rec.set_defaults(run=_cmd_recognize)
 
-    read = sub.add_parser("read", help="find and read every piece of text in photos, scenes and pages")
-    read.add_argument("paths", nargs="*", type=Path, help="image files or folders of images")
+    read = sub.add_parser("read", help="find and read every piece of text in photos, scenes, pages and PDFs")
+    read.add_argument("paths", nargs="*", type=Path, help="image or PDF files, or folders of them")
     read.add_argument("--from-file", type=Path, help="a file of image paths, one per line ('-' for stdin)")
-    read.add_argument("--format", choices=["text", "json", "hocr"], default="text",
-                      help="text: the page text in reading order; json: one JSON object per image (JSON Lines); hocr: one hOCR document")
+    read.add_argument("--format", choices=["text", "json", "hocr", "alto"], default="text",
+                      help="text: the page text in reading order; json: one JSON object per image (JSON Lines); "
+                           "hocr: one hOCR document; alto: one ALTO v4 XML document")
     read.add_argument("--recognizer", help="shipped recognizer name (crnn, attention) or an ONNX file (default: crnn)")
     read.add_argument("--detector", type=Path, help="ONNX detector (default: the shipped DBNet)")
     read.add_argument("--visualize", type=Path, metavar="DIR", help="also write each image with its boxes and text drawn on it")
     read.add_argument("--max-side", type=int, default=1280, help="longer side the detector works at (default 1280)")
     read.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
+    read.add_argument("--force-ocr", action="store_true",
+                      help="read PDF pages that already carry text too (default: give the text they carry)")
     read.set_defaults(run=_cmd_read)
 
-    scan = sub.add_parser("scan", help="phone photos of pages to a searchable PDF, flat page images or text")
-    scan.add_argument("paths", nargs="*", type=Path, metavar="PHOTO", help="photos of pages, one page each")
-    scan.add_argument("--out", type=Path, help="OUT.pdf: one searchable document, a page per photo; OUT.png: the "
-                      "scanned page (several photos: OUT-1.png, OUT-2.png ...); OUT.txt: the text, pages split by a form feed")
+    scan = sub.add_parser("scan", help="phone photos of pages, and PDFs, to a searchable PDF, flat page images or text")
+    scan.add_argument("paths", nargs="*", type=Path, metavar="PHOTO", help="photos of pages (one page each) or PDF files")
+    scan.add_argument("--out", type=Path, help="OUT.pdf: one searchable document, a page per photo and the pages of each "
+                      "PDF as they were, with an invisible text layer; OUT.png: the scanned page (several: OUT-1.png, "
+                      "OUT-2.png ...); OUT.txt: the text, pages split by a form feed")
+    scan.add_argument("--force-ocr", action="store_true",
+                      help="read PDF pages that already carry text too, written as images of themselves with the text read "
+                           "(default: such pages are kept as they are, text and all)")
     scan.add_argument("--format", choices=["json"], help="json: also print one JSON object per photo (page corners, size, text)")
     scan.add_argument("--binarize", action="store_true", help="black and white pages instead of colour")
     scan.add_argument("--detector", type=Path, help="ONNX detector (default: the shipped DBNet)")
@@ -238,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="train in float32 (default: bfloat16 autocast where the CPU has bf16 instructions)")
     recognizer.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     recognizer.set_defaults(run=_cmd_train_recognizer)
-    detector = train.add_parser("detector", help="train the text detector on pre-rendered synthetic images")
+    detector = train.add_parser("detector", help="train the text detector on pre-rendered synthetic images, mixed with real ones if given")
     detector.add_argument("--shards", type=Path, required=True, help="folder of `ocrforge synth detection-shards` output")
     detector.add_argument("--out", type=Path, required=True)
     detector.add_argument("--steps", type=int, default=6000)
@@ -256,6 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
     detector.add_argument("--init-from", type=Path, help="checkpoint whose weights to start from")
     detector.add_argument("--validation", choices=["text", "plates"], default="text",
                           help="validation sets that choose the best checkpoint (plates: for the plate detector)")
+    detector.add_argument("--real", action="append", default=[], type=Path, metavar="DIR",
+                          help="folder of real detection records (JSON beside each image) to mix into training (repeatable)")
+    detector.add_argument("--real-share", type=float, default=0.5, help="share of training crops cut from the real images (default 0.5)")
+    detector.add_argument("--real-val", action="append", default=[], type=Path, metavar="DIR",
+                          help="real validation folder (repeatable): reported on its own, weighed in choosing best.pt")
     _add_budget_and_device(detector)
     detector.set_defaults(run=_cmd_train_detector)
     add_train_ram_parser(train)

@@ -113,6 +113,12 @@ def test_cli_formats_visualize_and_bad_inputs(tmp_path):
     words = [el.text for el in root.iter() if el.get("class") == "ocrx_word"]
     assert words == ["PARKING", "ONLY"]
 
+    alto = _cli(str(good), "--format", "alto")
+    assert alto.returncode == 0, alto.stderr
+    strings = list(ET.fromstring(alto.stdout.encode()).iter("{http://www.loc.gov/standards/alto/ns-v4#}String"))
+    assert [s.get("CONTENT") for s in strings] == ["PARKING", "ONLY"]
+    assert int(strings[0].get("HPOS")) < int(strings[1].get("HPOS"))  # placed where they are read, left to right
+
     assert _cli().returncode == 2  # no input at all is a usage error
 
 

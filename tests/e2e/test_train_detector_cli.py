@@ -66,3 +66,26 @@ def test_plate_detector_trains_on_plate_rows_and_says_so_in_its_card(tmp_path):
     exported = _ocrforge("export", str(run / "last.pt"), "--out", str(tmp_path / "plate-det.onnx"))
     assert exported.returncode == 0, exported.stderr[-2000:]
     assert "each row of a plate's number boxed" in (tmp_path / "plate-det.md").read_text()
+
+
+def test_real_images_mix_into_training_and_validation_and_the_card_names_them(tmp_path):
+    from ocrforge.data.synth.writer import write_scenes
+
+    shards = tmp_path / "shards"
+    made = _ocrforge("synth", "detection-shards", "--out", str(shards), "--seed", "302", "--shards", "1", "--shard-size", "2")
+    assert made.returncode == 0, made.stderr[-2000:]
+    write_scenes(tmp_path / "street", 2, seed=11)  # detection JSON beside each image, as the real sets have
+    run = tmp_path / "run"
+    common = ["train", "detector", "--shards", str(shards), "--out", str(run), "--batch-size", "2", "--crop-size", "128",
+              "--steps", "2", "--val-every", "2", "--val-images", "1", "--loader-workers", "0"]
+    trained = _ocrforge(*common, "--real", str(tmp_path / "street"), "--real-val", str(tmp_path / "street"))
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    assert "street_hmean" in torch.load(run / "last.pt", weights_only=False)["history"][-1]
+    exported = _ocrforge("export", str(run / "last.pt"), "--out", str(tmp_path / "det.onnx"))
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    card = (tmp_path / "det.md").read_text()
+    assert "Mixed in (50% of the crops)" in card and f"`{tmp_path / 'street'}` (real)" in card
+
+    (tmp_path / "empty").mkdir()
+    refused = _ocrforge(*common, "--real", str(tmp_path / "empty"))
+    assert refused.returncode == 2 and "no detection JSON files" in refused.stderr and "Traceback" not in refused.stderr

@@ -6,7 +6,7 @@ from ocrforge.data.readers.boxes import read_boxes
 from ocrforge.data.synth.detection_shards import load_detection_shard, save_detection_shard
 from ocrforge.data.synth.scenes import KINDS, detection_sample
 from ocrforge.data.synth.writer import write_scenes
-from ocrforge.train.detection_batches import random_crop
+from ocrforge.train.detection_crops import random_crop
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -9,6 +9,11 @@ import pyclipper
 CLIPPER_SCALE = 16  # pyclipper works in integers: 1/16 pixel units keep boxes a few pixels high intact
 
 
+def rectangle(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    """An axis-aligned box as a (4, 2) quad, clockwise from the top-left."""
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+
 def order_quad(points: np.ndarray) -> np.ndarray:
     """Four corners ordered clockwise from the top-left one (image y axis points down)."""
     points = np.asarray(points, np.float32).reshape(4, 2)

@@ -76,9 +76,14 @@ DONT_CARE_COVER = 0.5  # ICDAR 2015: a prediction this much inside a don't-care 
 def score_image(predicted: list[np.ndarray], truth: list[np.ndarray], threshold: float = 0.5,
                 ignore: list[np.ndarray] = ()) -> MatchScore:
     matches = match(predicted, truth, threshold)
+    return MatchScore(len(matches), counted_predictions(predicted, {i for i, _ in matches}, ignore), len(truth))
+
+
+def counted_predictions(predicted: list[np.ndarray], matched: set[int], ignore: list[np.ndarray] = ()) -> int:
+    """How many predicted boxes count against precision: all but the unmatched ones lying on a
+    don't-care region (no credit, no blame)."""
     counted = len(predicted)
     if ignore:
-        matched = {i for i, _ in matches}
         regions = [_polygon(q) for q in ignore]
         for i, quad in enumerate(predicted):
             if i in matched:
@@ -86,4 +91,4 @@ def score_image(predicted: list[np.ndarray], truth: list[np.ndarray], threshold:
             polygon = _polygon(quad)
             if polygon.area > 0 and any(polygon.intersection(r).area / polygon.area >= DONT_CARE_COVER for r in regions):
                 counted -= 1
-    return MatchScore(len(matches), counted, len(truth))
+    return counted

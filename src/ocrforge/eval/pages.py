@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from ocrforge.eval.detection import MatchScore, match
+from ocrforge.eval.detection import MatchScore, counted_predictions, match
 
 
 def normalise_whitespace(text: str) -> str:
@@ -60,7 +60,9 @@ def bag_of_words(predicted: Iterable[str], reference: Iterable[str]) -> MatchSco
 
 def spotting_score(predicted: list[np.ndarray], predicted_texts: list[str], truth: list[np.ndarray],
                    truth_texts: list[str], same: Callable[[str, str], bool] = operator.eq,
-                   threshold: float = 0.5) -> MatchScore:
-    """End-to-end word spotting: a box pair matched at IoU >= threshold counts only when `same(pred, truth)`."""
-    hits = sum(same(predicted_texts[i], truth_texts[j]) for i, j in match(predicted, truth, threshold))
-    return MatchScore(hits, len(predicted), len(truth))
+                   threshold: float = 0.5, ignore: list[np.ndarray] = ()) -> MatchScore:
+    """End-to-end word spotting: a box pair matched at IoU >= threshold counts only when `same(pred, truth)`;
+    unmatched boxes on don't-care regions are not counted."""
+    matches = match(predicted, truth, threshold)
+    hits = sum(same(predicted_texts[i], truth_texts[j]) for i, j in matches)
+    return MatchScore(hits, counted_predictions(predicted, {i for i, _ in matches}, ignore), len(truth))

@@ -69,9 +69,15 @@ def _data_recipe(task: str, state: dict) -> str:
     if task == "detector":
         from ocrforge.train.detector import VALIDATION_SETS as DETECTOR_SETS
 
-        return ("Synthetic only (`ocrforge.data.synth.scenes`): scenes 50%, pages 20%, phone photos of pages 30%, train font "
-                "split, stream seed 2000, random rescaled 384x384 crops. Validation: whole images with holdout fonts, "
-                + "; ".join(f"{n} {kind}s (seed {seed})" for kind, seed, n in DETECTOR_SETS) + ". No real image was trained on.")
+        real, _, real_val, shares = _real_sets(lineage)
+        synthetic = ("Synthetic (`ocrforge.data.synth.scenes`): scenes 50%, pages 20%, phone photos of pages 30%, train font "
+                     "split, stream seeds >= 2000, random rescaled 384x384 crops.")
+        if real:
+            synthetic += (f" Mixed in ({'/'.join(f'{s:.0%}' for s in shares)} of the crops), real images, each crop turned, "
+                          "recoloured and degraded afresh: " + ", ".join(f"`{path}`" for path in real) + ".")
+        return (synthetic + " Validation: whole images with holdout fonts, "
+                + "; ".join(f"{n} {kind}s (seed {seed})" for kind, seed, n in DETECTOR_SETS)
+                + "".join(f"; `{path}` (real)" for path in real_val) + "." + ("" if real else " No real image was trained on."))
     from ocrforge.train.loop import VALIDATION_SETS
 
     real, caseless, real_val, shares = _real_sets(lineage)

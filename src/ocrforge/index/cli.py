@@ -109,7 +109,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     find.add_argument("--db", type=Path, required=True)
     find.add_argument("--json", action="store_true", help="one JSON object per hit")
     find.add_argument("--tag", help="only entries with this tag: KIND (price, date, plate ...) or KIND:VALUE")
-    find.add_argument("--type", choices=["image", "video"])
+    find.add_argument("--type", choices=["image", "pdf", "video"])
     find.add_argument("--path", help="only files whose absolute path starts with this")
     find.add_argument("--limit", type=int, default=20)
     find.set_defaults(run=run_search)

@@ -1,4 +1,4 @@
-"""Index folders of images and videos: skip what is unchanged, read the rest (in parallel), write as each finishes."""
+"""Index folders of images, PDFs and videos: skip what is unchanged, read the rest (in parallel), write as each finishes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ocrforge.index.store import AssetRecord, IndexStore
 from ocrforge.io.images import IMAGE_SUFFIXES
 from ocrforge.io.video import VIDEO_SUFFIXES
 
-MEDIA_SUFFIXES = IMAGE_SUFFIXES + VIDEO_SUFFIXES
+MEDIA_SUFFIXES = IMAGE_SUFFIXES + VIDEO_SUFFIXES + (".pdf",)
 
 
 @dataclass(frozen=True)

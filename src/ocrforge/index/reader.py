@@ -1,4 +1,4 @@
-"""Read one asset (an image, every page of a TIFF, or a video's frames) into records for the index."""
+"""Read one asset (an image, every page of a TIFF or PDF, or a video's frames) into records for the index."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from rapidfuzz import fuzz
 from ocrforge.index.store import AssetRecord, EntryRecord
 from ocrforge.index.tags import tags_for
 from ocrforge.io.images import ImageError, load_pages
+from ocrforge.io.pdf import read_pdf
 from ocrforge.io.video import VIDEO_SUFFIXES, sample_frames, video_info
 from ocrforge.pipeline.ocr import OCR
 from ocrforge.pipeline.results import Block, Page
 from ocrforge.runtime.detector import DEFAULT_MAX_SIDE
+from ocrforge.runtime.inputs import pdf_page_text
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,8 @@ class ReadOptions:
 
 
 def media_type(path: Path) -> str:
-    return "video" if path.suffix.lower() in VIDEO_SUFFIXES else "image"
+    suffix = path.suffix.lower()
+    return "video" if suffix in VIDEO_SUFFIXES else "pdf" if suffix == ".pdf" else "image"
 
 
 def _entry(text: str, words: list, page: int = 0, t_start: float | None = None, t_end: float | None = None) -> EntryRecord:
@@ -105,6 +108,13 @@ class AssetReader:
                 record.width, record.height, record.duration = info.width, info.height, info.duration
                 pages = ((frame.time, self._read_page(frame.image)) for frame in sample_frames(path, self.options.every))
                 record.entries = merge_frames(pages, self.options.same_text)
+            elif record.media == "pdf":
+                for pdf_page in read_pdf(path):  # a page's own text is indexed as it is; scanned pages are read
+                    if pdf_page.number == 1:
+                        record.height, record.width = pdf_page.image.shape[:2]
+                    page = pdf_page_text(pdf_page) if pdf_page.words else self._read_page(pdf_page.image)
+                    if page.words:
+                        record.entries.append(_entry(page.text, page.words, page=pdf_page.number - 1))
             else:
                 for number, pixels in enumerate(load_pages(path)):
                     if number == 0:

@@ -81,7 +81,7 @@ def _matching_boxes(words: list[dict], terms: list[tuple[str, bool]]) -> list[li
 def search(store: IndexStore, query: str, *, limit: int = 20, tag: str | None = None, media: str | None = None,
            path_prefix: str | None = None) -> list[Hit]:
     """Hits for `query`, best first. `tag`: KIND or KIND:VALUE (e.g. price, plate:AB12 CDE);
-    `media`: image or video; `path_prefix`: only assets whose path starts with it."""
+    `media`: image, pdf or video; `path_prefix`: only assets whose path starts with it."""
     where, params = ["entries_fts MATCH ?"], [fts_query(query)]
     if media:
         where.append("a.media = ?")

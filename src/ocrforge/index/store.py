@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS assets (
     sha256 TEXT NOT NULL,
     size INTEGER NOT NULL,
     mtime REAL NOT NULL,
-    media TEXT NOT NULL,              -- image | video
+    media TEXT NOT NULL,              -- image | pdf | video
     width INTEGER, height INTEGER,
     duration REAL,                    -- seconds, videos only
     error TEXT,                       -- why it could not be read; NULL when it was
@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS assets (
 CREATE TABLE IF NOT EXISTS entries (  -- a page of an image, or a piece of text on screen for a time range
     id INTEGER PRIMARY KEY,
     asset_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
-    page INTEGER NOT NULL DEFAULT 0,  -- multi-page TIFF page
+    page INTEGER NOT NULL DEFAULT 0,  -- page of a multi-page TIFF or PDF, from 0
     t_start REAL, t_end REAL,         -- video: seconds
     text TEXT NOT NULL,
     words TEXT NOT NULL               -- JSON: [{"text", "confidence", "box"}]

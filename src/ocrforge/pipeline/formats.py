@@ -1,4 +1,4 @@
-"""Pages as text, JSON Lines or hOCR: the output formats of `ocrforge read`."""
+"""Pages as text, JSON Lines or hOCR: the output formats of `ocrforge read` (ALTO: pipeline.alto)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ocrforge.pipeline.results import Page
 MIN_TEXTANGLE_DEG = 1
 
 # Characters XML 1.0 forbids even when escaped; a stray one would make the whole document unparsable.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _HOCR_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
@@ -95,4 +95,4 @@ def _textangle(box: np.ndarray) -> int:
 
 
 def _escape(text: str) -> str:
-    return html.escape(_XML_ILLEGAL.sub("", text))
+    return html.escape(XML_ILLEGAL.sub("", text))

@@ -1,4 +1,4 @@
-"""`ocrforge read`: every piece of text in photos, scenes and pages, as text, JSON Lines or hOCR."""
+"""`ocrforge read`: every piece of text in photos, scenes, pages and PDFs, as text, JSON Lines, hOCR or ALTO."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ import sys
 
 from tqdm import tqdm
 
-from ocrforge.io.images import ImageError, load_image
+from ocrforge.io.images import IMAGE_SUFFIXES, ImageError
+from ocrforge.pipeline.alto import to_alto
 from ocrforge.pipeline.formats import to_hocr, to_json, to_text
 from ocrforge.pipeline.ocr import OCR
 from ocrforge.pipeline.visualize import save_visualization
+from ocrforge.runtime.inputs import count_images, iter_images
 from ocrforge.runtime.recognize_cli import UsageError, collect_paths
+
 
 def run(args: argparse.Namespace) -> int:
     try:
-        paths = collect_paths(args.paths, args.from_file)
+        paths = collect_paths(args.paths, args.from_file, IMAGE_SUFFIXES + (".pdf",))
         if not paths:
             raise UsageError("no input images (give paths, folders or --from-file)")
         ocr = OCR(args.detector, args.recognizer)
@@ -23,26 +26,36 @@ def run(args: argparse.Namespace) -> int:
         print(f"ocrforge read: {err}", file=sys.stderr)
         return 2
 
-    pages, failed = [], 0
-    for path in tqdm(paths, desc="read", unit="img", disable=None if len(paths) > 1 else True):
+    failed = 0
+
+    def report(err: ImageError) -> None:
+        nonlocal failed
+        print(f"ocrforge read: {err}", file=sys.stderr)
+        failed += 1
+
+    total = count_images(paths)
+    pages = []
+    for item in tqdm(iter_images(paths, report), desc="read", unit="page", total=total, disable=None if total > 1 else True):
         try:
-            image = load_image(path)
-            page = ocr.read(image, max_side=args.max_side, decoder=args.decoder)
+            page = item.own_text() if item.has_text and not args.force_ocr else ocr.read(item.image, max_side=args.max_side,
+                                                                                         decoder=args.decoder)
         except ImageError as err:
-            print(f"ocrforge read: {err}", file=sys.stderr)
-            failed += 1
+            report(err)
             continue
-        page.path = str(path)
+        page.path = item.label
         if args.visualize:
-            save_visualization(image, page, args.visualize, path.name)
+            name = item.path.name if item.pdf_page is None else f"{item.path.stem}-page{item.pdf_page.number}.png"
+            save_visualization(item.image, page, args.visualize, name)
         if args.format == "json":
             print(to_json(page), flush=True)
         elif args.format == "text":
-            if len(paths) > 1:
-                print(f"==> {path} <==")
+            if total > 1:
+                print(f"==> {item.label} <==")
             print(to_text(page), end="", flush=True)
         else:
             pages.append(page)
     if args.format == "hocr":
         print(to_hocr(pages), end="")
+    elif args.format == "alto":
+        print(to_alto(pages), end="")
     return 1 if failed else 0

@@ -19,12 +19,13 @@ class UsageError(Exception):
     pass
 
 
-def collect_paths(paths: list[Path], from_file: Path | None) -> list[Path]:
-    """Files as given, folders expanded to their images (sorted), then the paths listed in `from_file`."""
+def collect_paths(paths: list[Path], from_file: Path | None, suffixes: tuple[str, ...] = IMAGE_SUFFIXES) -> list[Path]:
+    """Files as given, folders expanded to their files with these suffixes (sorted), then the paths
+    listed in `from_file`."""
     collected: list[Path] = []
     for path in paths:
         if path.is_dir():
-            collected.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES))
+            collected.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes))
         else:
             collected.append(path)  # a missing file is reported when it is read, with the others
     if from_file is not None:

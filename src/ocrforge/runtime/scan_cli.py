@@ -1,49 +1,86 @@
-"""`ocrforge scan`: phone photos of pages to a searchable PDF, page images or text."""
+"""`ocrforge scan`: phone photos of pages, and PDFs, to a searchable PDF, page images or text."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
+from ocrforge.detect.geometry import rectangle
 from ocrforge.io.images import ImageError
 from ocrforge.pipeline.ocr import OCR
-from ocrforge.pipeline.results import box_list
+from ocrforge.pipeline.results import Page, box_list
+from ocrforge.runtime.inputs import InputImage, count_images, iter_images
 from ocrforge.runtime.recognize_cli import UsageError
 from ocrforge.scan.pdf import write_pdf
-from ocrforge.scan.scanner import NoPageError, ScanResult, scan
+from ocrforge.scan.pdf_layer import SourcePage, write_searchable_pdf
+from ocrforge.scan.scanner import NoPageError, scan
 
 OUT_SUFFIXES = (".pdf", ".png", ".txt")
 
 
-def _record(path: Path, result: ScanResult) -> dict:
+@dataclass
+class Scanned:
+    position: int  # among all pages of the inputs, from 0: numbers the PNGs
+    label: str  # the photo's path, or PDF#page=N
+    corners: np.ndarray  # the page in the input image (a PDF page: the whole image)
+    image: np.ndarray  # the flat page
+    page: Page  # its words, boxes in `image` pixels
+    source: SourcePage | None = None  # a PDF page: copied, with the words laid on it
+
+
+def _scan(item: InputImage, position: int, ocr: OCR, args: argparse.Namespace) -> Scanned:
+    """A photo is searched for its page, straightened and read; a PDF page is read as it is (or keeps
+    the text it carries) and its words laid back on the original page."""
+    if item.pdf_page is None:
+        try:
+            result = scan(item.image, ocr, binarize=args.binarize)
+        except NoPageError:
+            raise NoPageError(f"no page found in {item.label}") from None
+        return Scanned(position, item.label, result.corners, result.image, result.page)
+    height, width = item.image.shape[:2]
+    whole = rectangle(0, 0, width, height)
+    if item.has_text and args.force_ocr:  # its text would lie twice on the original: write its rendering instead
+        return Scanned(position, item.label, whole, item.image, ocr.read(item.image))
+    kept = item.has_text
+    page = item.own_text() if kept else ocr.read(item.image)
+    source = SourcePage(item.path, item.pdf_page.number, None if kept else page, (width, height), item.pdf_page.to_page)
+    return Scanned(position, item.label, whole, item.image, page, source)
+
+
+def _record(result: Scanned) -> dict:
     height, width = result.image.shape[:2]
-    return {"path": str(path), "corners": box_list(result.corners), "width": width, "height": height, "text": result.page.text}
+    return {"path": result.label, "corners": box_list(result.corners), "width": width, "height": height, "text": result.page.text}
 
 
 def _png_paths(out: Path, count: int) -> list[Path]:
-    """OUT itself for one photo; OUT-1.png, OUT-2.png ... (numbered by input position) for several."""
+    """OUT itself for one page; OUT-1.png, OUT-2.png ... (numbered by input position) for several."""
     return [out] if count == 1 else [out.with_name(f"{out.stem}-{i}.png") for i in range(1, count + 1)]
 
 
-def _write(out: Path, results: list[tuple[int, ScanResult]], count: int) -> list[Path]:
-    """Write the scans that succeeded (with their input positions); returns the files written."""
+def _write(out: Path, results: list[Scanned], count: int) -> list[Path]:
+    """Write the scans that succeeded; returns the files written."""
     suffix = out.suffix.lower()
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".pdf":
-        write_pdf([(r.image, r.page) for _, r in results], out)
+        if any(r.source for r in results):
+            write_searchable_pdf([r.source or (r.image, r.page) for r in results], out)
+        else:
+            write_pdf([(r.image, r.page) for r in results], out)
         return [out]
     if suffix == ".txt":
-        out.write_text("\f".join(r.page.text + "\n" for _, r in results), encoding="utf-8")
+        out.write_text("\f".join(r.page.text + "\n" for r in results), encoding="utf-8")
         return [out]
     targets = _png_paths(out, count)
-    for index, result in results:
-        Image.fromarray(result.image).save(targets[index])
-    return [targets[i] for i, _ in results]
+    for result in results:
+        Image.fromarray(result.image).save(targets[result.position])
+    return [targets[r.position] for r in results]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,21 +96,28 @@ def run(args: argparse.Namespace) -> int:
         print(f"ocrforge scan: {err}", file=sys.stderr)
         return 2
 
-    results, failed = [], 0
-    for index, path in enumerate(tqdm(args.paths, desc="scan", unit="photo", disable=None if len(args.paths) > 1 else True)):
+    results, failed, position = [], 0, 0
+
+    def report(err: Exception) -> None:  # the messages name the photo (and page)
+        nonlocal failed, position
+        print(f"ocrforge scan: {err}", file=sys.stderr)
+        failed += 1
+        position += 1
+
+    total = count_images(args.paths)
+    for item in tqdm(iter_images(args.paths, report), desc="scan", unit="page", total=total, disable=None if total > 1 else True):
         try:
-            result = scan(path, ocr, binarize=args.binarize)
-        except (ImageError, NoPageError) as err:  # both messages name the photo
-            print(f"ocrforge scan: {err}", file=sys.stderr)
-            failed += 1
+            result = _scan(item, position, ocr, args)
+        except (ImageError, NoPageError) as err:
+            report(err)
             continue
-        result.page.path = str(path)
+        position += 1
         if args.format == "json":
-            print(json.dumps(_record(path, result), ensure_ascii=False), flush=True)
+            print(json.dumps(_record(result), ensure_ascii=False), flush=True)
         if args.out is not None:
-            results.append((index, result))
+            results.append(result)
     if results:
-        written = _write(args.out, results, len(args.paths))
+        written = _write(args.out, results, max(total, position))
         # With JSON on stdout the note goes to stderr, so stdout stays one record per line.
         print(f"wrote {', '.join(map(str, written))}", file=sys.stderr if args.format == "json" else sys.stdout)
     return 1 if failed else 0

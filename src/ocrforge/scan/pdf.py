@@ -39,7 +39,7 @@ def pdf_bytes(pages: list[tuple[np.ndarray, Page]]) -> bytes:
         pdf.image(_picture(image), x=0, y=0, w=w * scale, h=h * scale)
         pdf.text_mode = TextMode.INVISIBLE
         for line in page.lines:  # in reading order, so text extraction follows it
-            _place_line(pdf, line, scale)
+            place_line(pdf, line, scale)
     return bytes(pdf.output())
 
 
@@ -53,7 +53,7 @@ def _picture(image: np.ndarray) -> Image.Image | BytesIO:
     return data
 
 
-def _place_line(pdf: FPDF, line: Line, scale: float) -> None:
+def place_line(pdf: FPDF, line: Line, scale: float) -> None:
     """The line's words on one baseline, in one size that spans the line's height, each stretched
     to its own box's width. A space after each word but the last tells text extraction where
     words end; a word whose box runs into the next one's is cut short, so its space comes first."""

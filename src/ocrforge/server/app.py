@@ -22,6 +22,7 @@ from ocrforge import __version__
 from ocrforge.index.search import QueryError, search
 from ocrforge.index.store import IndexStore
 from ocrforge.io.images import ImageError, load_image, load_pages
+from ocrforge.io.pdf import read_pdf
 from ocrforge.io.video import sample_frame_at
 from ocrforge.pipeline.ocr import OCR
 from ocrforge.plates.permits import PermitError, PermitStore, parse_time
@@ -33,6 +34,7 @@ from ocrforge.server.limits import Limits, QueueFull, WorkQueue
 
 STATIC = resources.files("ocrforge.server") / "static"
 THUMBNAIL_SIDE = 480
+THUMBNAIL_DPI = 200  # PDF pages rendered for display: a letter page comes out 2200 px high, the largest side asked for
 
 
 @dataclass
@@ -176,7 +178,7 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
             raise ApiError(503, str(err)) from None
 
     @app.get("/v1/search", summary="Ranked hits in the index, with snippets, video times and word boxes")
-    async def search_index(request: Request, q: str, tag: str | None = None, type: str | None = Query(None, pattern="^(image|video)$"),
+    async def search_index(request: Request, q: str, tag: str | None = None, type: str | None = Query(None, pattern="^(image|pdf|video)$"),
                            path: str | None = None, limit: int = Query(20, ge=1, le=200)) -> dict:
         store = open_index(request)
         try:
@@ -187,7 +189,7 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
             store.close()
         return {"query": q, "hits": [hit.to_dict() for hit in hits]}
 
-    @app.get("/v1/asset", summary="An indexed image, or a video's frame at time t, scaled down for display",
+    @app.get("/v1/asset", summary="An indexed image or PDF page, or a video's frame at time t, scaled down for display",
              response_class=Response, responses={200: {"content": {"image/jpeg": {}}}})
     async def asset(request: Request, path: str, t: float | None = None, page: int = Query(0, ge=0),
                     max_side: int = Query(THUMBNAIL_SIDE, ge=32, le=2048)) -> Response:
@@ -203,6 +205,11 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
             try:
                 if row["media"] == "video":
                     pixels = sample_frame_at(path, t or 0.0)
+                elif row["media"] == "pdf":
+                    pdf_page = next(islice(read_pdf(path, dpi=THUMBNAIL_DPI), page, None), None)
+                    if pdf_page is None:
+                        raise ApiError(404, f"{path}: has no page {page + 1}")
+                    pixels = pdf_page.image
                 else:
                     pixels = next(islice(load_pages(path), page, None), None)
                     if pixels is None:

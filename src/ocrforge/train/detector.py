@@ -1,5 +1,6 @@
-"""The text detector's training loop: DB loss on random crops of pre-rendered images, validated by
-H-mean at IoU 0.5 on whole held-out images (fonts never trained on)."""
+"""The text detector's training loop: DB loss on random crops of pre-rendered images (and of real
+photos and scans, when given), validated by H-mean at IoU 0.5 on whole held-out images: synthetic ones
+in fonts never trained on, and the real validation splits given."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ocrforge.detect.inputs import resize_for_detection, to_original
 from ocrforge.eval.detection import MatchScore, score_image
 from ocrforge.models.registry import create
 from ocrforge.train.detection_batches import detection_batches
+from ocrforge.train.real_detection import load_real_scenes, read_scene
 from ocrforge.train.session import TrainingSession
 
 # (kind, seed, count): whole images for validation, holdout fonts; seeds below 100 are never trained on.
@@ -47,6 +49,9 @@ class DetectorConfig:
     validation: str = "text"  # which sets choose the best checkpoint: "text", or "plates" for the plate detector
     minutes: float | None = None  # wall-clock budget: validate and save before it runs out, whatever the step
     device: str = "auto"  # "auto" (a CUDA GPU when there is one), "cpu" or "cuda"
+    real: tuple[Path, ...] = ()  # folders of real detection records to train on
+    real_share: float = 0.5  # of the training crops, this share is cut from the real images
+    real_val: tuple[Path, ...] = ()  # real validation folders, scored beside the synthetic sets
 
 
 def detect_quads(model: torch.nn.Module, image: np.ndarray, max_side: int = VALIDATION_MAX_SIDE) -> list[np.ndarray]:
@@ -70,13 +75,22 @@ def validation_images(limit: int | None = None, validation: str = "text") -> dic
             for kind, seed, n in VALIDATION_SETS}
 
 
+def real_validation_images(folders: tuple[Path, ...], limit: int | None = None) -> dict[str, list[TextImage]]:
+    """The images of each real validation folder (at most `limit` of each), named after the folder."""
+    sets = {}
+    for folder in folders:
+        scenes = load_real_scenes(folder)
+        sets[scenes.name] = [read_scene(item) for item in scenes.items[:limit]]
+    return sets
+
+
 def _validate(model: torch.nn.Module, val: dict[str, list[TextImage]]) -> dict[str, float]:
     model.eval()
     metrics = {}
     for kind, items in val.items():
         total = MatchScore()
         for item in items:
-            total.add(score_image(detect_quads(model, item.image), item.quads))
+            total.add(score_image(detect_quads(model, item.image), item.quads, ignore=item.ignore))
         metrics[f"{kind}_hmean"] = round(total.hmean, 4)
         metrics[f"{kind}_recall"] = round(total.recall, 4)
     return metrics
@@ -86,16 +100,22 @@ def train_detector(cfg: DetectorConfig) -> dict:
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     model = create(cfg.arch)
-    config = {k: str(v) for k, v in asdict(cfg).items()}
+    # Folders as a tuple of plain strings: the model card reads them back with ast.literal_eval.
+    config = {k: str(tuple(map(str, v)) if isinstance(v, tuple) else v) for k, v in asdict(cfg).items()}
     session = TrainingSession(cfg.out, cfg.arch, model, lr=cfg.lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
                               steps=cfg.steps, resume=cfg.resume, init_from=cfg.init_from, config=config, device=cfg.device)
     state = session.state
     n_shards = len(list(cfg.shards.glob("*.npz")))
     session.record_entry["source"] = f"{n_shards} detection shards in {cfg.shards}"
     session.log(f"{cfg.arch}: {sum(p.numel() for p in model.parameters()):,} parameters, config {json.dumps(config)}")
-    val = validation_images(cfg.val_images, cfg.validation)
+    real = [load_real_scenes(folder) for folder in cfg.real]
+    if real:
+        session.record_entry["source"] += f"; {cfg.real_share:.0%} of crops real: " + ", ".join(
+            f"{scenes.name} ({len(scenes)} images)" for scenes in real)
+    val = validation_images(cfg.val_images, cfg.validation) | real_validation_images(cfg.real_val, cfg.val_images)
     batches = ((batch["images"], batch) for batch in detection_batches(
-        cfg.shards, cfg.crop_size, model.output_stride, cfg.batch_size, cfg.seed + state.step, cfg.loader_workers))
+        cfg.shards, cfg.crop_size, model.output_stride, cfg.batch_size, cfg.seed + state.step, cfg.loader_workers,
+        real, cfg.real_share))
     return session.run(
         batches, val_every=cfg.val_every, bf16=cfg.bf16, desc="train detector", minutes=cfg.minutes,
         validate=lambda: _validate(model, val),

@@ -8,7 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
+
+
+from ocrforge.data.readers.line_words import split_line
 
 
 @dataclass
@@ -17,11 +21,7 @@ class BoxedImage:
     quads: list[np.ndarray]  # (4, 2) float32 each
     texts: list[str]
     ignore: list[np.ndarray] = field(default_factory=list)  # "don't care" regions (ICDAR's ###): no credit, no blame
-
-
-def rectangle(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-    """An axis-aligned box as a (4, 2) quad, clockwise from the top-left."""
-    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+    partial_labels: bool = False  # only some words are boxed: unboxed areas are not background
 
 
 def save_boxes(path: Path, image_name: str, shape: tuple[int, ...], quads: list[np.ndarray], texts: list[str]) -> None:
@@ -36,15 +36,37 @@ def _quad(word: dict) -> np.ndarray:
 
 def read_boxes(folder: Path) -> Iterator[BoxedImage]:
     """Every *.json in `folder` (and below), in name order, with its image path resolved beside it;
-    words marked `"illegible": true` become don't-care regions."""
+    words marked `"illegible": true` become don't-care regions. Records that box text lines and no
+    words (SROIE receipts) get word boxes cut from each line where its ink shows the spaces unmistakably;
+    the other lines become don't-care regions."""
     paths = sorted(folder.rglob("*.json"))
     if not paths:
         raise FileNotFoundError(f"{folder}: no detection JSON files here")
     for path in paths:
         record = json.loads(path.read_text(encoding="utf-8"))
         try:
+            if not record["words"] and record.get("lines"):
+                yield _words_of_lines(path.parent / record["image"], record["lines"])
+                continue
             words = [w for w in record["words"] if not w.get("illegible")]
             ignore = [_quad(w) for w in record["words"] if w.get("illegible")]
-            yield BoxedImage(path.parent / record["image"], [_quad(w) for w in words], [w.get("text", "") for w in words], ignore)
+            yield BoxedImage(path.parent / record["image"], [_quad(w) for w in words], [w.get("text", "") for w in words],
+                             ignore, bool(record.get("partial_labels")))
         except (KeyError, ValueError, TypeError) as err:
             raise ValueError(f"{path}: not a detection record ({err})") from None
+
+
+def _words_of_lines(image_path: Path, lines: list[dict]) -> BoxedImage:
+    gray = cv2.imread(str(image_path), cv2.IMREAD_GRAYSCALE)
+    if gray is None:
+        raise ValueError(f"cannot read the image {image_path.name}")
+    found = BoxedImage(image_path, [], [])
+    for line in lines:
+        quad = _quad(line)
+        words = split_line(gray, quad, line.get("text", ""))
+        if words is None:
+            found.ignore.append(quad)
+        else:
+            found.quads.extend(words)
+            found.texts.extend(line["text"].split())
+    return found

@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
-from ocrforge.data.readers.boxes import BoxedImage, rectangle
+from ocrforge.data.readers.boxes import BoxedImage
+from ocrforge.detect.geometry import rectangle
 from ocrforge.data.readers.crops import crop_box
 from ocrforge.data.readers.sample import Sample, skip
 from ocrforge.io.images import ImageError, load_image

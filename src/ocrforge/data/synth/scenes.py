@@ -8,7 +8,7 @@ photos of those pages (perspective, shadows, uneven light, blur). Deterministic 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -30,6 +30,7 @@ class TextImage:
     quads: list[np.ndarray]  # one (4, 2) float32 box per word, clockwise from top-left, image pixels
     texts: list[str]
     page: np.ndarray | None = None  # photos of pages: the sheet's corners (4, 2), clockwise from top-left
+    ignore: list[np.ndarray] = field(default_factory=list)  # don't-care regions (real images: illegible words)
 
 
 def _word_box(font: ImageFont.FreeTypeFont, x: float, y: float, word: str) -> np.ndarray:
