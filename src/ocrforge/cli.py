@@ -12,6 +12,7 @@ from ocrforge.digits.cli import add_eval_parser as add_eval_digits_parser
 from ocrforge.digits.cli import add_synth_parser as add_synth_house_parser
 from ocrforge.digits.cli import add_train_house_parser
 from ocrforge.digits.cli import add_train_parser as add_train_ram_parser
+from ocrforge.extras import missing_extra_message
 from ocrforge.index.cli import add_parsers as add_index_parsers
 from ocrforge.plates.cli import add_parsers as add_plate_parsers
 from ocrforge.server.cli import add_parser as add_serve_parser
@@ -317,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except ModuleNotFoundError as err:
+        message = missing_extra_message(err)
+        if message is None:
+            raise
+        print(f"ocrforge {args.command}: {message}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -30,6 +30,7 @@ from ocrforge.plates.reader import PlateReader
 from ocrforge.runtime.detector import DEFAULT_MAX_SIDE
 from ocrforge.scan.pdf import pdf_bytes
 from ocrforge.scan.scanner import NoPageError, scan
+from ocrforge.server.access import allow_origins, require_api_key
 from ocrforge.server.limits import Limits, QueueFull, WorkQueue
 
 STATIC = resources.files("ocrforge.server") / "static"
@@ -53,7 +54,10 @@ class ApiError(Exception):
         self.status, self.message = status, message
 
 
-def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path | None = None) -> FastAPI:
+def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path | None = None,
+               api_key: str | None = None, cors_origins: list[str] = ()) -> FastAPI:
+    """The service; with `api_key`, every /v1/ request must carry it; `cors_origins`: the browser
+    origins allowed to call it from other sites (none by default)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         ocr = OCR(threads=1)
@@ -65,6 +69,10 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
     app = FastAPI(title="ocrforge", version=__version__, lifespan=lifespan,
                   description="Read text in images: words with boxes and confidences, searchable PDFs of page photos, "
                               "and search over an index made by `ocrforge index`.")
+
+    if api_key is not None:
+        require_api_key(app, api_key)
+    allow_origins(app, list(cors_origins))
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, err: ApiError) -> JSONResponse:

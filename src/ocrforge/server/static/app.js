@@ -17,6 +17,20 @@ function setStatus(id, message, isError = false) {
   $(id).classList.toggle("error", isError);
 }
 
+// A server started with --api-key-file answers 401 until the key comes along: ask for it once and keep
+// it in a same-site cookie, which the API's thumbnails (<img src>) then carry as well.
+async function apiFetch(url, options) {
+  let response = await fetch(url, options);
+  if (response.status === 401) {
+    const key = window.prompt("This server needs its API key:");
+    if (key) {
+      document.cookie = `ocrforge_api_key=${encodeURIComponent(key.trim())}; path=/; SameSite=Strict`;
+      response = await fetch(url, options);
+    }
+  }
+  return response;
+}
+
 async function errorMessage(response) {
   try {
     return (await response.json()).error || response.statusText;
@@ -72,7 +86,7 @@ async function readFile(file) {
   const started = performance.now();
   let response;
   try {
-    response = await fetch("/v1/read", { method: "POST", body: form });
+    response = await apiFetch("/v1/read", { method: "POST", body: form });
   } catch (err) {
     setStatus("read-status", `Could not reach the server: ${err}`, true);
     return;
@@ -158,7 +172,7 @@ $("search-form").addEventListener("submit", async (event) => {
   if ($("type").value) params.set("type", $("type").value);
   setStatus("search-status", "Searching …");
   $("hits").replaceChildren();
-  const response = await fetch(`/v1/search?${params}`);
+  const response = await apiFetch(`/v1/search?${params}`);
   if (!response.ok) {
     setStatus("search-status", await errorMessage(response), true);
     return;
