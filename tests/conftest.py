@@ -3,7 +3,12 @@ Writers of real file formats that more than one test module needs live here as f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -40,3 +45,33 @@ def _write_digit_struct(path: Path, entries: list[tuple[str, list[tuple[float, .
 def write_digit_struct() -> Callable[[Path, list[tuple[str, list[tuple[float, ...]]]]], None]:
     """SVHN's full-number annotations (digitStruct.mat) written as MATLAB does."""
     return _write_digit_struct
+
+
+@contextmanager
+def _running_server(*args: str) -> Iterator[str]:
+    """`ocrforge serve ARGS` on a free loopback port, up and listening; yields its URL, stops it after."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "ocrforge", "serve", *args, "--port", str(port), "--log-level", "warning"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.time() > deadline:
+                    pytest.fail(f"the server did not start: {process.stderr.read() if process.poll() is not None else 'timeout'}")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def running_server() -> Callable[..., AbstractContextManager[str]]:
+    """Start `ocrforge serve` in a process of its own: `with running_server("--db", db) as url: ...`."""
+    return _running_server

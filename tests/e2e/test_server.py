@@ -5,9 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -150,31 +147,11 @@ def test_the_work_queue_refuses_beyond_its_capacity_and_times_out():
     asyncio.run(scenario())
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def live_server(library):
+def live_server(library, running_server):
     _, db = library
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "ocrforge", "serve", "--db", str(db), "--port", str(port), "--log-level", "warning"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"server exited: {process.stderr.read()}")
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with running_server("--db", str(db)) as url:
+        yield url
 
 
 @pytest.mark.slow

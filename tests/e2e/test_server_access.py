@@ -5,10 +5,8 @@ indexed files only, whatever the path says."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -107,45 +105,22 @@ def test_listening_beyond_loopback_needs_a_key_or_insecure(tmp_path):
     assert "Traceback" not in exposed.stderr + short.stderr + missing.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
-def test_the_web_page_asks_for_the_key_and_then_works(library, tmp_path):
+def test_the_web_page_asks_for_the_key_and_then_works(library, running_server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    root, db = library
+    _, db = library
     (tmp_path / "api.key").write_text(KEY + "\n")
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "ocrforge", "serve", "--db", str(db), "--port", str(port),
-                               "--api-key-file", str(tmp_path / "api.key"), "--log-level", "warning"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"server exited: {server.stderr.read()}")
-                time.sleep(0.2)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-            page = browser.new_page()
-            asked = []
-            page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept(KEY)))
-            page.goto(f"http://127.0.0.1:{port}")
-            page.click("button[data-tab=search]")
-            page.fill("#query", "harbour")
-            page.click("#search-form button[type=submit]")
-            expect(page.locator(".hit")).to_have_count(1, timeout=30_000)
-            page.wait_for_function("document.querySelector('.hit img').naturalWidth > 0")  # the cookie came along
-            assert len(asked) == 1 and "API key" in asked[0]
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with running_server("--db", str(db), "--api-key-file", str(tmp_path / "api.key")) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        page = browser.new_page()
+        asked = []
+        page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept(KEY)))
+        page.goto(url)
+        page.click("button[data-tab=search]")
+        page.fill("#query", "harbour")
+        page.click("#search-form button[type=submit]")
+        expect(page.locator(".hit")).to_have_count(1, timeout=30_000)
+        page.wait_for_function("document.querySelector('.hit img').naturalWidth > 0")  # the cookie came along
+        assert len(asked) == 1 and "API key" in asked[0]
+        browser.close()
