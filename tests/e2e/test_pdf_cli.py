@@ -86,7 +86,7 @@ def test_scan_lays_an_invisible_text_layer_on_the_original_pages(documents, tmp_
     out = tmp_path / "searchable.pdf"
     result = _cli("scan", str(documents["report"]), str(documents["broken"]), "--out", str(out))
     assert result.returncode == 1 and f"{documents['broken']}: not a readable PDF" in result.stderr
-    assert not (tmp_path / "searchable.pdf.part").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["searchable.pdf"]  # nothing half-written beside it
 
     original, written = pypdf.PdfReader(documents["report"]), pypdf.PdfReader(out)
     assert len(written.pages) == 2

@@ -101,24 +101,24 @@ class IndexStore:
     @classmethod
     def open(cls, path: str | Path, readonly: bool = False) -> IndexStore:
         path = Path(path)
-        if readonly:
-            if not path.is_file():
-                raise FileNotFoundError(f"{path}: no such index (create it with `ocrforge index ... --db {path}`)")
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")  # readers (search, the server) never block the indexer
-            db.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process, fast commits
-            db.executescript(_SCHEMA)
-            db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            db.commit()
-        db.execute("PRAGMA foreign_keys=ON")
-        db.row_factory = sqlite3.Row
-        try:
+        if readonly and not path.is_file():
+            raise FileNotFoundError(f"{path}: no such index (create it with `ocrforge index ... --db {path}`)")
+        try:  # a file that is not SQLite, or a truncated or corrupt one, fails somewhere in here
+            if readonly:
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")  # readers (search, the server) never block the indexer
+                db.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process, fast commits
+                db.executescript(_SCHEMA)
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                db.commit()
+            db.execute("PRAGMA foreign_keys=ON")
+            db.row_factory = sqlite3.Row
             version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         except sqlite3.DatabaseError as err:
-            raise ValueError(f"{path}: not an ocrforge index ({err})") from None
+            raise ValueError(f"{path}: not an ocrforge index, or a damaged one ({err})") from None
         if version is None or int(version["value"]) != SCHEMA_VERSION:
             raise ValueError(f"{path}: index schema {version and version['value']} is not {SCHEMA_VERSION}")
         return cls(db)

@@ -99,7 +99,11 @@ def run_plate(args: argparse.Namespace) -> int:
 def run_permits(args: argparse.Namespace) -> int:
     from ocrforge.plates.permits import PermitError, PermitStore
 
-    store = PermitStore(args.db)
+    try:
+        store = PermitStore(args.db)
+    except PermitError as err:
+        print(f"ocrforge permits: {err}", file=sys.stderr)
+        return 2
     try:
         if args.action == "add":
             permit = store.add(args.plate, args.valid_from, args.valid_to, args.zone)

@@ -76,12 +76,22 @@ class PermitStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path)
-        self.db.executescript(_SCHEMA)
+        try:
+            self.db.executescript(_SCHEMA)
+            self.db.execute("SELECT count(*) FROM permits").fetchone()
+        except sqlite3.DatabaseError as err:
+            self.db.close()
+            raise PermitError(f"{self.path}: not a permit database, or a damaged one ({err})") from None
 
     def close(self) -> None:
         self.db.close()
 
     def add(self, plate: str, valid_from: str | None = None, valid_to: str | None = None, zone: str | None = None) -> Permit:
+        with self.db:
+            return self._insert(plate, valid_from, valid_to, zone)
+
+    def _insert(self, plate: str, valid_from: str | None, valid_to: str | None, zone: str | None) -> Permit:
+        """Check and insert one permit, in the caller's transaction; one already there is not added twice."""
         key = normalise(plate)
         if not key:
             raise PermitError(f"{plate!r} has no letters or digits")
@@ -90,9 +100,11 @@ class PermitStore:
         if end is not None and end < start:
             raise PermitError(f"{plate}: valid_to {valid_to} is before valid_from {valid_from}")
         permit = Permit(plate.strip(), start.isoformat(), end.isoformat() if end else None, zone or None)
-        with self.db:
-            self.db.execute("INSERT INTO permits (plate, plate_key, valid_from, valid_to, zone) VALUES (?, ?, ?, ?, ?)",
-                            (permit.plate, key, permit.valid_from, permit.valid_to, permit.zone))
+        self.db.execute("INSERT INTO permits (plate, plate_key, valid_from, valid_to, zone) SELECT ?, ?, ?, ?, ? "
+                        "WHERE NOT EXISTS (SELECT 1 FROM permits WHERE plate_key = ? AND valid_from = ? "
+                        "AND valid_to IS ? AND zone IS ?)",
+                        (permit.plate, key, permit.valid_from, permit.valid_to, permit.zone,
+                         key, permit.valid_from, permit.valid_to, permit.zone))
         return permit
 
     def remove(self, plate: str, zone: str | None = None) -> int:
@@ -111,17 +123,20 @@ class PermitStore:
         return [Permit(*row) for row in self.db.execute(sql + " ORDER BY plate_key, valid_from", params)]
 
     def import_csv(self, path: Path) -> int:
-        """Rows of plate,valid_from,valid_to,zone (header required; empty cells allowed but for plate)."""
+        """Rows of plate,valid_from,valid_to,zone (header required; empty cells allowed but for plate), in
+        one transaction: a bad row or a killed import leaves the database as it was, and importing the
+        same file again adds nothing twice."""
         with open(path, newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
             if not reader.fieldnames or "plate" not in reader.fieldnames:
                 raise PermitError(f"{path}: needs a header with at least a 'plate' column (plate,valid_from,valid_to,zone)")
             rows = list(reader)
-        for line, row in enumerate(rows, start=2):
-            try:
-                self.add(row["plate"], row.get("valid_from") or None, row.get("valid_to") or None, row.get("zone") or None)
-            except PermitError as err:
-                raise PermitError(f"{path}:{line}: {err}") from None
+        with self.db:
+            for line, row in enumerate(rows, start=2):
+                try:
+                    self._insert(row["plate"], row.get("valid_from") or None, row.get("valid_to") or None, row.get("zone") or None)
+                except PermitError as err:
+                    raise PermitError(f"{path}:{line}: {err}") from None
         return len(rows)
 
     def check(self, plate: str, at: datetime, zone: str | None = None) -> PermitCheck:

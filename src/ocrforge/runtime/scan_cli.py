@@ -13,6 +13,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from ocrforge.detect.geometry import rectangle
+from ocrforge.io.atomic import replaced_atomically
 from ocrforge.io.images import ImageError
 from ocrforge.pipeline.ocr import OCR
 from ocrforge.pipeline.results import Page, box_list
@@ -65,9 +66,8 @@ def _png_paths(out: Path, count: int) -> list[Path]:
 
 
 def _write(out: Path, results: list[Scanned], count: int) -> list[Path]:
-    """Write the scans that succeeded; returns the files written."""
+    """Write the scans that succeeded, each file whole or not at all; returns the files written."""
     suffix = out.suffix.lower()
-    out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".pdf":
         if any(r.source for r in results):
             write_searchable_pdf([r.source or (r.image, r.page) for r in results], out)
@@ -75,11 +75,13 @@ def _write(out: Path, results: list[Scanned], count: int) -> list[Path]:
             write_pdf([(r.image, r.page) for r in results], out)
         return [out]
     if suffix == ".txt":
-        out.write_text("\f".join(r.page.text + "\n" for r in results), encoding="utf-8")
+        with replaced_atomically(out) as partial:
+            partial.write_text("\f".join(r.page.text + "\n" for r in results), encoding="utf-8")
         return [out]
     targets = _png_paths(out, count)
     for result in results:
-        Image.fromarray(result.image).save(targets[result.position])
+        with replaced_atomically(targets[result.position]) as partial:
+            Image.fromarray(result.image).save(partial)
     return [targets[r.position] for r in results]
 
 

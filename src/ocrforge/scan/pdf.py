@@ -11,6 +11,7 @@ from fpdf import FPDF
 from fpdf.enums import TextMode
 from PIL import Image
 
+from ocrforge.io.atomic import replaced_atomically
 from ocrforge.pipeline.results import Line, Page
 
 PAGE_LONG_SIDE = 842.0  # points: every page is as long as A4 is tall, whatever the photo's resolution
@@ -21,9 +22,10 @@ JPEG_QUALITY = 85
 
 
 def write_pdf(pages: list[tuple[np.ndarray, Page]], out: Path) -> None:
-    """`pdf_bytes` written to `out`."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(pdf_bytes(pages))
+    """`pdf_bytes` written to `out`, whole or not at all."""
+    data = pdf_bytes(pages)
+    with replaced_atomically(out) as partial:
+        partial.write_bytes(data)
 
 
 def pdf_bytes(pages: list[tuple[np.ndarray, Page]]) -> bytes:

@@ -13,6 +13,7 @@ import pypdf
 from fpdf import FPDF
 from fpdf.enums import TextMode
 
+from ocrforge.io.atomic import replaced_atomically
 from ocrforge.pipeline.results import Page
 from ocrforge.scan.pdf import pdf_bytes, place_line
 
@@ -28,7 +29,7 @@ class SourcePage:
 
 def write_searchable_pdf(items: list[SourcePage | tuple[np.ndarray, Page]], out: Path) -> None:
     """One PDF of every item in order: pages of input PDFs with their text layers, and photos (image,
-    words) as image pages. Written beside `out` first and renamed, so a failure never leaves half a file."""
+    words) as image pages; written whole or not at all."""
     writer = pypdf.PdfWriter()
     readers: dict[Path, pypdf.PdfReader] = {}
     photos: list[tuple[np.ndarray, Page]] = []
@@ -49,11 +50,8 @@ def write_searchable_pdf(items: list[SourcePage | tuple[np.ndarray, Page]], out:
         if item.page is not None and item.page.words:
             target.merge_transformed_page(_layer(item.page, item.image_size), _to_user_space(item.to_page, item.image_size[1]))
     add_photos()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".part")
-    with partial.open("wb") as file:
+    with replaced_atomically(out) as partial, partial.open("wb") as file:
         writer.write(file)
-    partial.replace(out)
 
 
 def _layer(page: Page, size: tuple[int, int]) -> pypdf.PageObject:
