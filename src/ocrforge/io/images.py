@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import warnings
 from pathlib import Path
 from collections.abc import Iterator
@@ -100,15 +101,18 @@ def _decode_frame(image: Image.Image, frame: int, name: str) -> np.ndarray:
     return array
 
 
-# What Pillow raises for broken, truncated or hostile files.
-_DECODING_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError,
-                    Image.DecompressionBombWarning)
+# What Pillow raises for broken, truncated or hostile files: its format plugins let through whatever a
+# damaged header trips (fuzzing found TypeError and KeyError from TIFF tags, kept as regression tests).
+DECODING_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError,
+                    Image.DecompressionBombWarning, TypeError, KeyError, IndexError, struct.error, ZeroDivisionError)
 
 
 def _as_image_error(err: Exception, name: str) -> ImageError:
     if isinstance(err, UnidentifiedImageError):
         return ImageError(f"{name}: not an image (unrecognised format)")
-    return ImageError(f"{name}: unreadable image ({err})")
+    # Pillow's own errors say what is wrong; the others (a KeyError's "6917") need their type to make sense.
+    detail = err if isinstance(err, (OSError, ValueError, SyntaxError, EOFError)) else f"{type(err).__name__}: {err}"
+    return ImageError(f"{name}: unreadable image ({detail})")
 
 
 def load_image(source: ImageSource) -> np.ndarray:
@@ -125,7 +129,7 @@ def load_image(source: ImageSource) -> np.ndarray:
         return _decode_frame(_open(source, name), 0, name)
     except ImageError:
         raise
-    except _DECODING_ERRORS as err:
+    except DECODING_ERRORS as err:
         raise _as_image_error(err, name) from None
 
 
@@ -140,5 +144,5 @@ def load_pages(path: str | os.PathLike, max_pages: int = 1000) -> Iterator[np.nd
             yield _decode_frame(image, page, name)
     except ImageError:
         raise
-    except _DECODING_ERRORS as err:
+    except DECODING_ERRORS as err:
         raise _as_image_error(err, name) from None

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Query, Request, UploadFile
+from fastapi import FastAPI, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from PIL import Image
+from starlette.exceptions import HTTPException  # the router's own 404 and 405 as well as FastAPI's
 
 from ocrforge import __version__
 from ocrforge.index.search import QueryError, search
 from ocrforge.index.store import IndexStore
-from ocrforge.io.images import ImageError, load_image, load_pages
+from ocrforge.io.images import DECODING_ERRORS, ImageError, load_image, load_pages
 from ocrforge.io.pdf import read_pdf
 from ocrforge.io.video import sample_frame_at
 from ocrforge.pipeline.ocr import OCR
@@ -78,6 +80,11 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
     async def api_error(_: Request, err: ApiError) -> JSONResponse:
         return JSONResponse({"error": err.message}, status_code=err.status)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, err: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in err.errors())
+        return JSONResponse({"error": problems}, status_code=422)
+
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, err: HTTPException) -> JSONResponse:
         return JSONResponse({"error": str(err.detail)}, status_code=err.status_code)
@@ -103,7 +110,7 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
             with Image.open(io.BytesIO(data)) as probe:
                 if probe.width * probe.height > max_pixels:
                     raise ApiError(413, f"{name}: {probe.width}x{probe.height} is more than {max_pixels:,} pixels")
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        except DECODING_ERRORS:
             pass  # load_image says what is wrong with it
         try:
             return load_image(data)
