@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ocrforge.io.images import MAX_PIXELS, ImageError, load_image
+from ocrforge.io.images import ImageError, load_image
+from ocrforge.io.limits import max_pixels
 
 
 def _word_image() -> Image.Image:
@@ -48,10 +49,50 @@ def test_empty_array_and_folder(tmp_path):
 
 
 def test_huge_image_is_refused_before_decoding(tmp_path, monkeypatch):
-    monkeypatch.setattr("ocrforge.io.images.MAX_PIXELS", 1000)
-    with pytest.raises(ImageError, match="larger than"):
+    assert max_pixels() >= 50_000_000  # the default leaves room for large scans
+    monkeypatch.setenv("OCRFORGE_MAX_PIXELS", "1000")
+    with pytest.raises(ImageError, match="larger than 1,000 pixels"):
         load_image(_png_bytes(_word_image()))
-    assert MAX_PIXELS >= 50_000_000  # the real limit leaves room for large scans
+    monkeypatch.setenv("OCRFORGE_MAX_PIXELS", "a lot")
+    with pytest.raises(ValueError, match="OCRFORGE_MAX_PIXELS='a lot': give a whole number"):
+        max_pixels()
+
+
+def test_documents_past_the_page_limit_say_which_pages_were_left(tmp_path, monkeypatch):
+    from fpdf import FPDF
+
+    from ocrforge.io.images import load_pages
+    from ocrforge.io.pdf import read_pdf
+
+    pages = [_word_image() for _ in range(4)]
+    pages[0].save(tmp_path / "scan.tiff", save_all=True, append_images=pages[1:])
+    pdf = FPDF()
+    for _ in range(4):
+        pdf.add_page()
+    pdf.output(str(tmp_path / "scan.pdf"))
+    monkeypatch.setenv("OCRFORGE_MAX_PAGES", "3")
+    for read in (lambda: list(load_pages(tmp_path / "scan.tiff")), lambda: list(read_pdf(tmp_path / "scan.pdf", dpi=20))):
+        with pytest.raises(ImageError, match="4 pages, more than 3 .*pages 4-4 not read"):
+            read()
+    got = []
+    with pytest.raises(ImageError):
+        for page in load_pages(tmp_path / "scan.tiff"):
+            got.append(page)
+    assert len(got) == 3  # the pages within the limit are still read
+
+
+def test_videos_keep_at_most_the_frame_limit(tmp_path, monkeypatch):
+    import cv2
+
+    from ocrforge.io.video import sample_frames
+
+    writer = cv2.VideoWriter(str(tmp_path / "clip.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), 10, (64, 48))
+    for i in range(40):
+        writer.write(np.full((48, 64, 3), (i * 37) % 256, np.uint8))  # a new scene every frame
+    writer.release()
+    assert len(list(sample_frames(tmp_path / "clip.mp4", every=0.1, checks_per_second=10))) > 5
+    monkeypatch.setenv("OCRFORGE_MAX_FRAMES", "5")
+    assert len(list(sample_frames(tmp_path / "clip.mp4", every=0.1, checks_per_second=10))) == 5
 
 
 def test_sixteen_bit_grayscale_is_scaled_to_eight_bits():

@@ -13,10 +13,10 @@ from typing import Union
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ocrforge.io.limits import max_pages, max_pixels
+
 ImageSource = Union[str, os.PathLike, bytes, bytearray, Image.Image, np.ndarray]
 
-# Larger images are refused rather than decoded into gigabytes of memory.
-MAX_PIXELS = 100_000_000
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".pbm", ".pgm", ".ppm")
 
 
@@ -88,8 +88,8 @@ def _open(source: ImageSource, name: str) -> Image.Image:
 
 def _decode_frame(image: Image.Image, frame: int, name: str) -> np.ndarray:
     """Frame `frame` of an opened image as RGB, upright by its EXIF orientation."""
-    if image.width * image.height > MAX_PIXELS:
-        raise ImageError(f"{name}: {image.width}x{image.height} is larger than {MAX_PIXELS:,} pixels")
+    if image.width * image.height > max_pixels():  # refused from the header, before any decoding
+        raise ImageError(f"{name}: {image.width}x{image.height} is larger than {max_pixels():,} pixels (OCRFORGE_MAX_PIXELS)")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         image.seek(frame)
@@ -133,15 +133,19 @@ def load_image(source: ImageSource) -> np.ndarray:
         raise _as_image_error(err, name) from None
 
 
-def load_pages(path: str | os.PathLike, max_pages: int = 1000) -> Iterator[np.ndarray]:
-    """Every page of a multi-page TIFF (at most `max_pages`), or the one image of any other file
-    (an animated GIF's first frame: its frames are animation, not pages)."""
+def load_pages(path: str | os.PathLike) -> Iterator[np.ndarray]:
+    """Every page of a multi-page TIFF, or the one image of any other file (an animated GIF's first
+    frame: its frames are animation, not pages). Past `max_pages()` pages an ImageError says how many
+    were left unread."""
     name = describe(path)
     try:
         image = _open(path, name)
-        pages = min(getattr(image, "n_frames", 1), max_pages) if image.format == "TIFF" else 1
-        for page in range(pages):
+        pages = getattr(image, "n_frames", 1) if image.format == "TIFF" else 1
+        for page in range(min(pages, max_pages())):
             yield _decode_frame(image, page, name)
+        if pages > max_pages():
+            raise ImageError(f"{name}: {pages} pages, more than {max_pages()} (OCRFORGE_MAX_PAGES): "
+                             f"pages {max_pages() + 1}-{pages} not read")
     except ImageError:
         raise
     except DECODING_ERRORS as err:

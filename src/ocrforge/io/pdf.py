@@ -16,11 +16,11 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ocrforge.io.images import ImageError
+from ocrforge.io.limits import max_pages, max_pixels
 from ocrforge.pipeline.results import Word
 
 RENDER_DPI = 300  # what OCR engines expect of a scan; pages are rendered at this resolution
 MAX_PAGE_PIXELS = 40_000_000  # a poster-sized page renders at a lower resolution instead of into gigabytes
-MAX_PAGES = 1000
 
 
 @dataclass
@@ -43,9 +43,9 @@ def is_pdf(path: str | os.PathLike) -> bool:
         return False
 
 
-def read_pdf(path: str | os.PathLike, dpi: float = RENDER_DPI, max_pages: int = MAX_PAGES) -> Iterator[PdfPage]:
-    """Every page of a PDF (at most `max_pages`), rendered; raises ImageError naming the file (and page)
-    for a missing, broken or encrypted PDF."""
+def read_pdf(path: str | os.PathLike, dpi: float = RENDER_DPI) -> Iterator[PdfPage]:
+    """Every page of a PDF, rendered; raises ImageError naming the file (and page) for a missing, broken
+    or encrypted PDF, and past `max_pages()` pages one saying how many were left unread."""
     name = str(path)
     if not Path(path).is_file():
         raise ImageError(f"{name}: no such file")
@@ -58,11 +58,14 @@ def read_pdf(path: str | os.PathLike, dpi: float = RENDER_DPI, max_pages: int = 
     try:
         if len(document) == 0:
             raise ImageError(f"{name}: the PDF has no pages")
-        for index in range(min(len(document), max_pages)):
+        for index in range(min(len(document), max_pages())):
             try:
                 yield _render(document[index], index + 1, dpi)
             except pdfium.PdfiumError as err:
                 raise ImageError(f"{name}: page {index + 1} cannot be rendered ({err})") from None
+        if len(document) > max_pages():
+            raise ImageError(f"{name}: {len(document)} pages, more than {max_pages()} (OCRFORGE_MAX_PAGES): "
+                             f"pages {max_pages() + 1}-{len(document)} not read")
     finally:
         document.close()
 
@@ -81,7 +84,7 @@ def page_count(path: str | os.PathLike) -> int:
 
 def _render(page: pdfium.PdfPage, number: int, dpi: float) -> PdfPage:
     width_pt, height_pt = page.get_size()
-    scale = min(dpi / 72, math.sqrt(MAX_PAGE_PIXELS / max(width_pt * height_pt, 1.0)))
+    scale = min(dpi / 72, math.sqrt(min(MAX_PAGE_PIXELS, max_pixels()) / max(width_pt * height_pt, 1.0)))
     image = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
     height, width = image.shape[:2]
     to_page = _device_to_page(page, width, height)

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from ocrforge.io.images import ImageError
+from ocrforge.io.limits import max_frames
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v")
 
@@ -57,7 +58,7 @@ def video_info(path: str | os.PathLike) -> VideoInfo:
 
 def sample_frames(path: str | os.PathLike, every: float = 2.0, checks_per_second: float = 4.0,
                   scene_change: float = 12.0) -> Iterator[Frame]:
-    """Frames at scene changes and at least every `every` seconds.
+    """Frames at scene changes and at least every `every` seconds, at most `max_frames()` of them.
 
     `checks_per_second` frames a second are decoded and compared with the last frame kept;
     a mean grey-level difference above `scene_change` (0-255) counts as a new scene.
@@ -68,8 +69,8 @@ def sample_frames(path: str | os.PathLike, every: float = 2.0, checks_per_second
         fps = fps if fps and fps > 0 else 25.0
         stride = max(1, int(round(fps / checks_per_second)))
         kept_time, kept_signature = None, None
-        index, decoded_any = 0, False
-        while capture.grab():
+        index, decoded_any, kept, limit = 0, False, 0, max_frames()
+        while kept < limit and capture.grab():
             index += 1
             if (index - 1) % stride:
                 continue
@@ -84,6 +85,7 @@ def sample_frames(path: str | os.PathLike, every: float = 2.0, checks_per_second
             changed = kept_signature is not None and float(np.abs(signature - kept_signature).mean()) > scene_change
             if due or changed:
                 kept_time, kept_signature = time, signature
+                kept += 1
                 yield Frame(time, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
         if not decoded_any:
             raise ImageError(f"{path}: no frame could be decoded")
