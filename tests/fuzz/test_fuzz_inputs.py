@@ -93,3 +93,19 @@ def test_read_names_each_damaged_file_and_reads_the_rest(tmp_path):
     named = {path for path in map(str, tmp_path.iterdir()) if path in done.stderr}
     assert str(tmp_path / "good.png") in read
     assert read | named == {str(p) for p in tmp_path.iterdir()}  # every file read or named
+
+
+@pytest.mark.parametrize("box", [b"[0 0 100000000 10]", b"[0 0 1000000000 0.5]", b"[0 0 -200 100]", b"[0 0 0 100]",
+                                 b"[0 0 99999999999999999999999999 1]"])
+def test_damaged_page_boxes_render_within_bounds_or_are_refused(box):
+    """Found by the long run: page boxes that are NaN, astronomically long and thin, or overflow made PDFium's
+    render raise ValueError, OverflowError or MemoryError (or draw a 2 x 20,000,000 pixel page)."""
+    data = SEEDS["pdf/two_pages"].replace(b"/MediaBox [0 0 200.00 100.00]", b"/MediaBox " + box)
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            images = READERS["pdf"](data, Path(folder))
+        except ImageError as err:
+            assert "page 1" in str(err)
+            return
+    check_pixels(images)
+    assert all(max(image.shape[:2]) <= 20_000 for image in images)

@@ -21,6 +21,7 @@ from ocrforge.pipeline.results import Word
 
 RENDER_DPI = 300  # what OCR engines expect of a scan; pages are rendered at this resolution
 MAX_PAGE_PIXELS = 40_000_000  # a poster-sized page renders at a lower resolution instead of into gigabytes
+MAX_SIDE_PT = 14_400  # the longest page side PDF allows (200 inches): longer ones are damage, not paper
 
 
 @dataclass
@@ -60,9 +61,12 @@ def read_pdf(path: str | os.PathLike, dpi: float = RENDER_DPI) -> Iterator[PdfPa
             raise ImageError(f"{name}: the PDF has no pages")
         for index in range(min(len(document), max_pages())):
             try:
-                yield _render(document[index], index + 1, dpi)
-            except pdfium.PdfiumError as err:
-                raise ImageError(f"{name}: page {index + 1} cannot be rendered ({err})") from None
+                page = _render(document[index], index + 1, dpi)
+            except ImageError as err:
+                raise ImageError(f"{name}: {err}") from None
+            except (pdfium.PdfiumError, MemoryError, OverflowError, ValueError) as err:
+                raise ImageError(f"{name}: page {index + 1} cannot be rendered ({type(err).__name__}: {err})") from None
+            yield page
         if len(document) > max_pages():
             raise ImageError(f"{name}: {len(document)} pages, more than {max_pages()} (OCRFORGE_MAX_PAGES): "
                              f"pages {max_pages() + 1}-{len(document)} not read")
@@ -84,7 +88,12 @@ def page_count(path: str | os.PathLike) -> int:
 
 def _render(page: pdfium.PdfPage, number: int, dpi: float) -> PdfPage:
     width_pt, height_pt = page.get_size()
-    scale = min(dpi / 72, math.sqrt(min(MAX_PAGE_PIXELS, max_pixels()) / max(width_pt * height_pt, 1.0)))
+    # A damaged page box can be NaN, negative or astronomically long and thin (fuzzing found all three).
+    if not (math.isfinite(width_pt) and math.isfinite(height_pt) and 0 < width_pt < MAX_SIDE_PT and 0 < height_pt < MAX_SIDE_PT):
+        raise ImageError(f"page {number} has no usable size ({width_pt:g} x {height_pt:g} pt)")
+    scale = min(dpi / 72, math.sqrt(min(MAX_PAGE_PIXELS, max_pixels()) / (width_pt * height_pt)))
+    if min(width_pt, height_pt) * scale < 1:
+        raise ImageError(f"page {number} is too thin to render ({width_pt:g} x {height_pt:g} pt)")
     image = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
     height, width = image.shape[:2]
     to_page = _device_to_page(page, width, height)
