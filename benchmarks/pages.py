@@ -274,7 +274,9 @@ def measure(engine: str, name: str, truths: list[Truth], detector: str | None, s
         **row, "status": "ok", "n": len(truths), **score_set(name, truths, reply["pages"]),
         "seconds": reply["seconds"], "s_per_image": reply["seconds"] / len(truths),
         "peak_rss_mb": reply["peak_rss_mb"],
-        "predictions": [{"path": str(t.path), **page} for t, page in zip(truths, reply["pages"])],
+        # Lines are kept only where they were scored: the raw file has to travel with the repository.
+        "predictions": [{"path": str(t.path), **{k: v for k, v in page.items() if k != "lines" or name in PHRASE_SETS}}
+                        for t, page in zip(truths, reply["pages"])],
     }
 
 

@@ -15,7 +15,7 @@ class BoxParams:
     # Defaults chosen by benchmarks/detector_params.py on the synthetic validation images (holdout fonts).
     bin_thresh: float = 0.4  # probability above which a map pixel is text
     box_thresh: float = 0.6  # mean probability a region needs to be kept
-    unclip_ratio: float = 1.6  # how far the shrunk text kernel is grown back out
+    unclip_ratio: float = 1.3  # how far the shrunk text kernel is grown back out
     min_size: float = 2.0  # map pixels: shorter regions are noise
     max_boxes: int = 3000
 
