@@ -39,7 +39,7 @@ def pdf_page_text(page: PdfPage, label: str | None = None) -> Page:
 
 def count_images(paths: list[Path]) -> int:
     """How many images `iter_images` will give at most: a PDF counts its pages."""
-    return sum(page_count(path) or 1 if is_pdf(path) else 1 for path in paths)
+    return sum((page_count(path) or 1) if is_pdf(path) else 1 for path in paths)
 
 
 def iter_images(paths: list[Path], on_error: Callable[[ImageError], None]) -> Iterator[InputImage]:
