@@ -47,19 +47,17 @@ def run(examples: int, scratch: Path) -> tuple[list[dict], str, float]:
             current = None
     # Fixed counts of damaged files (see tests/fuzz/test_fuzz_inputs.py); the API's from the test's own count.
     failed = {m.group(1).split("::")[-1] for m in re.finditer(r"FAILED (\S+)", done.stdout)}
-    rows.append({"target": "test_video_loader_survives_damaged_files", "inputs": max(80, examples // 20),
-                 "failing": int("test_video_loader_survives_damaged_files" in failed)})
-    rows.append({"target": "test_read_names_each_damaged_file_and_reads_the_rest", "inputs": 17,
-                 "failing": int("test_read_names_each_damaged_file_and_reads_the_rest" in failed)})
-    api_failed = sum(1 for line in done.stdout.splitlines() if line.startswith("SUBFAILED"))
+    fixed = {"test_video_loader_survives_damaged_files": max(80, examples // 20),
+             "test_read_names_each_damaged_file_and_reads_the_rest": 17}
+    rows += [{"target": target, "inputs": count, "failing": int(target in failed)} for target, count in fixed.items()]
+    subfailed = [line for line in done.stdout.splitlines() if line.startswith("SUBFAILED")]
     by_path = Counter()  # schemathesis also tries every other method on each path: counted with it
     for operation, count in (json.loads(calls.read_text()).items() if calls.exists() else []):
         by_path[operation.partition(" ")[2]] += count
     for path, count in sorted(by_path.items()):
-        rows.append({"target": f"API {path}", "inputs": count,
-                     "failing": int(any(f"{path}]" in line for line in done.stdout.splitlines() if line.startswith("SUBFAILED")))})
-    if api_failed and not calls.exists():
-        rows.append({"target": "API", "inputs": 0, "failing": api_failed})
+        rows.append({"target": f"API {path}", "inputs": count, "failing": int(any(f"{path}]" in line for line in subfailed))})
+    if subfailed and not calls.exists():
+        rows.append({"target": "API", "inputs": 0, "failing": len(subfailed)})
     return rows, done.stdout[-4000:], time.perf_counter() - started
 
 

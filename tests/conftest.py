@@ -75,3 +75,22 @@ def _running_server(*args: str) -> Iterator[str]:
 def running_server() -> Callable[..., AbstractContextManager[str]]:
     """Start `ocrforge serve` in a process of its own: `with running_server("--db", db) as url: ...`."""
     return _running_server
+
+
+def _index_folder(root: Path) -> Path:
+    from ocrforge.index.indexer import index_paths
+    from ocrforge.index.store import IndexStore
+
+    db = root / "index.db"
+    store = IndexStore.open(db)
+    try:
+        index_paths(store, [root], progress=False)
+    finally:
+        store.close()
+    return db
+
+
+@pytest.fixture(scope="session")
+def index_folder() -> Callable[[Path], Path]:
+    """Index a folder's media into ROOT/index.db with the shipped models; returns the database's path."""
+    return _index_folder

@@ -15,8 +15,6 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocrforge.data.synth.fonts import load_faces
 from ocrforge.data.synth.scenes import photo
-from ocrforge.index.indexer import index_paths
-from ocrforge.index.store import IndexStore
 from ocrforge.server.app import create_app
 from ocrforge.server.limits import Limits, QueueFull, WorkQueue
 
@@ -36,17 +34,11 @@ def _png(image: Image.Image) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory) -> tuple[Path, Path]:
+def library(tmp_path_factory, index_folder) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("library")
     _sign("HARBOUR CAFE").save(root / "cafe.png")
     _sign("GARDEN CENTRE").save(root / "garden.png")
-    db = root / "index.db"
-    store = IndexStore.open(db)
-    try:
-        index_paths(store, [root], progress=False)
-    finally:
-        store.close()
-    return root, db
+    return root, index_folder(root)
 
 
 @pytest.fixture(scope="module")

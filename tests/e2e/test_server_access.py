@@ -14,8 +14,6 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw, ImageFont
 
-from ocrforge.index.indexer import index_paths
-from ocrforge.index.store import IndexStore
 from ocrforge.server.access import KEY_COOKIE
 from ocrforge.server.app import create_app
 
@@ -24,7 +22,7 @@ FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory) -> tuple[Path, Path]:
+def library(tmp_path_factory, index_folder) -> tuple[Path, Path]:
     """An index of one sign, and a symlink to a file outside the library (indexed as a failure)."""
     root = tmp_path_factory.mktemp("library")
     sign = Image.new("RGB", (640, 240), (235, 235, 228))
@@ -33,13 +31,7 @@ def library(tmp_path_factory) -> tuple[Path, Path]:
     secret = tmp_path_factory.mktemp("outside") / "secret.png"
     secret.write_text("not for you")
     (root / "link.png").symlink_to(secret)
-    db = root / "index.db"
-    store = IndexStore.open(db)
-    try:
-        index_paths(store, [root], progress=False)
-    finally:
-        store.close()
-    return root, db
+    return root, index_folder(root)
 
 
 def test_every_api_call_needs_the_key_once_one_is_set(library):

@@ -14,8 +14,6 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from PIL import Image, ImageDraw
 
-from ocrforge.index.indexer import index_paths
-from ocrforge.index.store import IndexStore
 from ocrforge.plates.permits import PermitStore
 from ocrforge.server.app import create_app
 from ocrforge.server.limits import Limits
@@ -32,20 +30,16 @@ def report_calls():
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
+def api(tmp_path_factory, index_folder):
     root = tmp_path_factory.mktemp("library")
     sign = Image.new("RGB", (320, 120), (235, 235, 228))
     ImageDraw.Draw(sign).text((20, 40), "HARBOUR CAFE", fill=(20, 20, 20))
     sign.save(root / "cafe.png")
-    store = IndexStore.open(root / "index.db")
-    try:
-        index_paths(store, [root], progress=False)
-    finally:
-        store.close()
+    db = index_folder(root)
     permits = PermitStore(root / "permits.db")
     permits.add("AB12 CDE", "2026-01-01")
     permits.close()
-    return create_app(root / "index.db", Limits(max_upload_bytes=1024 * 1024, max_pixels=4_000_000), root / "permits.db")
+    return create_app(db, Limits(max_upload_bytes=1024 * 1024, max_pixels=4_000_000), root / "permits.db")
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

@@ -44,9 +44,11 @@ def is_pdf(path: str | os.PathLike) -> bool:
         return False
 
 
-def read_pdf(path: str | os.PathLike, dpi: float = RENDER_DPI) -> Iterator[PdfPage]:
-    """Every page of a PDF, rendered; raises ImageError naming the file (and page) for a missing, broken
-    or encrypted PDF, and past `max_pages()` pages one saying how many were left unread."""
+def read_pdf(path: str | os.PathLike, dpi: float = RENDER_DPI, only: int | None = None, text: bool = True) -> Iterator[PdfPage]:
+    """Every page of a PDF, rendered (or page `only`, from 1: nothing if the PDF is shorter); raises
+    ImageError naming the file (and page) for a missing, broken or encrypted PDF, and past `max_pages()`
+    pages one saying how many were left unread. `text=False` leaves the pages' own text unread (their
+    `words` empty), for a picture of the page."""
     name = str(path)
     if not Path(path).is_file():
         raise ImageError(f"{name}: no such file")
@@ -59,15 +61,16 @@ def read_pdf(path: str | os.PathLike, dpi: float = RENDER_DPI) -> Iterator[PdfPa
     try:
         if len(document) == 0:
             raise ImageError(f"{name}: the PDF has no pages")
-        for index in range(min(len(document), max_pages())):
+        indices = range(min(len(document), max_pages())) if only is None else range(only - 1, min(only, len(document)))
+        for index in indices:
             try:
-                page = _render(document[index], index + 1, dpi)
+                page = _render(document[index], index + 1, dpi, text)
             except ImageError as err:
                 raise ImageError(f"{name}: {err}") from None
             except (pdfium.PdfiumError, MemoryError, OverflowError, ValueError) as err:
                 raise ImageError(f"{name}: page {index + 1} cannot be rendered ({type(err).__name__}: {err})") from None
             yield page
-        if len(document) > max_pages():
+        if only is None and len(document) > max_pages():
             raise ImageError(f"{name}: {len(document)} pages, more than {max_pages()} (OCRFORGE_MAX_PAGES): "
                              f"pages {max_pages() + 1}-{len(document)} not read")
     finally:
@@ -86,7 +89,7 @@ def page_count(path: str | os.PathLike) -> int:
         document.close()
 
 
-def _render(page: pdfium.PdfPage, number: int, dpi: float) -> PdfPage:
+def _render(page: pdfium.PdfPage, number: int, dpi: float, text: bool = True) -> PdfPage:
     width_pt, height_pt = page.get_size()
     # A damaged page box can be NaN, negative or astronomically long and thin (fuzzing found all three).
     if not (math.isfinite(width_pt) and math.isfinite(height_pt) and 0 < width_pt < MAX_SIDE_PT and 0 < height_pt < MAX_SIDE_PT):
@@ -97,7 +100,7 @@ def _render(page: pdfium.PdfPage, number: int, dpi: float) -> PdfPage:
     image = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
     height, width = image.shape[:2]
     to_page = _device_to_page(page, width, height)
-    return PdfPage(number, image, _text_words(page, to_page), to_page)
+    return PdfPage(number, image, _text_words(page, to_page) if text else [], to_page)
 
 
 def _device_to_page(page: pdfium.PdfPage, width: int, height: int) -> np.ndarray:

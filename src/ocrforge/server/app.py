@@ -221,7 +221,7 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
                 if row["media"] == "video":
                     pixels = sample_frame_at(path, t or 0.0)
                 elif row["media"] == "pdf":
-                    pdf_page = next(islice(read_pdf(path, dpi=THUMBNAIL_DPI), page, None), None)
+                    pdf_page = next(read_pdf(path, dpi=THUMBNAIL_DPI, only=page + 1, text=False), None)
                     if pdf_page is None:
                         raise ApiError(404, f"{path}: has no page {page + 1}")
                     pixels = pdf_page.image
