@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from ocrforge.detect.boxes import BoxParams, boxes_from_prob
-from ocrforge.detect.geometry import crop_quad, expand_quad, offset_polygon, order_quad, reading_quad, shrink_distance
+from ocrforge.detect.geometry import crop_quad, expand_quad, offset_polygon, order_quad, orient_quads, reading_quad, shrink_distance
 from ocrforge.detect.inputs import resize_for_detection, scale_for_detection, to_original
 from ocrforge.detect.targets import SHRINK_RATIO, THRESH_MAX, THRESH_MIN, db_targets
 from ocrforge.eval.detection import iou, match, score_image
@@ -29,6 +29,37 @@ def test_reading_quad_starts_on_the_long_top_edge_running_rightwards(angle):
     # Clockwise on screen (y down): the cross product of the first two edges is positive.
     a, b = quad[1] - quad[0], quad[2] - quad[1]
     assert a[0] * b[1] - a[1] * b[0] > 0
+
+
+def top_edge(quad: np.ndarray) -> np.ndarray:
+    return (quad[1] - quad[0]) / np.linalg.norm(quad[1] - quad[0])
+
+
+@pytest.mark.parametrize("angle", [0, 10, 90, -80])
+def test_orient_quads_turns_short_words_as_the_long_ones_run(angle):
+    # A line "I saw a sign" at `angle`: "I" and "a" are higher than wide, alone they would read sideways.
+    direction = np.array([np.cos(np.deg2rad(angle)), np.sin(np.deg2rad(angle))])
+    sizes = [(14, 34), (90, 30), (26, 30), (110, 30)]  # (length, height) of I, saw, a, sign
+    quads, centre = [], 0.0
+    for length, height in sizes:
+        centre += length / 2
+        quads.append(order_quad(cv2.boxPoints((tuple(100 + centre * direction), (length, height), angle))))
+        centre += length / 2 + 20
+    oriented = orient_quads(quads)
+    for quad, (length, _) in zip(oriented, sizes):
+        assert abs(top_edge(quad) @ direction) > 0.99
+        assert np.linalg.norm(quad[1] - quad[0]) == pytest.approx(length, abs=0.5)
+    # All of them read the same way along the line.
+    assert all(top_edge(q) @ top_edge(oriented[3]) > 0.99 for q in oriented)
+
+
+def test_orient_quads_without_a_long_box_lets_each_box_decide():
+    tall = cv2.boxPoints(((50, 50), (20, 50), 0))
+    square = cv2.boxPoints(((150, 50), (40, 36), 0))
+    oriented = orient_quads([tall, square])
+    np.testing.assert_allclose(oriented[0], reading_quad(tall))
+    np.testing.assert_allclose(oriented[1], reading_quad(square))
+    assert orient_quads([]) == []
 
 
 def test_crop_quad_turns_a_rotated_bar_upright():

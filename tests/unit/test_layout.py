@@ -201,3 +201,32 @@ def test_a_wide_space_in_a_line_with_no_lines_near_it_keeps_its_line():
     words = line_of(["spaced", "out"], 50, 100) + line_of(["words", "here"], 50 + 12 * 9 + 6 + 28, 100)
     words += line_of(["far", "below"], 50, 300)
     assert line_texts(arrange(shuffled(words))) == ["spaced out words here", "far below"]
+
+
+def test_a_gutter_widened_by_a_word_lost_to_its_right_still_parts_the_columns():
+    # The right column's second line lost its first word ("a"): the gap in that line runs past where
+    # the other right-hand lines begin, but a strip of it is still crossed by none of them.
+    left = ["row one at", "row two is", "row six is", "row ten at"]
+    right = ["so it goes", "a long way", "to the end", "of the row"]
+    words = []
+    for row, (l_text, r_text) in enumerate(zip(left, right)):
+        words += line_of(l_text.split(), 50, 100 + 26 * row) + line_of(r_text.split(), 50 + 108 + 18, 100 + 26 * row)
+    words = [w for w in words if w.text != "a"]
+    right[1] = "long way"
+    assert [b.text for b in arrange(shuffled(words))] == ["\n".join(left), "\n".join(right)]
+
+
+def test_spaces_lined_up_over_three_lines_are_a_river_not_a_gutter():
+    # Justified text, widely spaced lines: the wide space of the middle line has wide spaces of the
+    # lines above and below right across from it, and the lines after those run straight through.
+    def row(left: list[str], right: list[str], y: float, gap: float) -> list[Word]:
+        start = 200 - (sum(12 * len(t) for t in left) + 6 * (len(left) - 1))  # every left part ends at x 200
+        return line_of(left, start, y) + line_of(right, 200 + gap, y)
+
+    words = (line_of(["watching", "them", "both", "for", "hours"], 60, 100)
+             + row(["over", "the", "lazy"], ["dog", "again"], 132, 36) + row(["and", "the", "fox"], ["runs", "off"], 164, 34)
+             + row(["while", "a", "cat"], ["sat", "still"], 196, 35) + line_of(["and", "all", "that", "time", "too"], 60, 228))
+    lines = line_texts(arrange(shuffled(words)))
+    assert lines == ["watching them both for hours", "over the lazy dog again", "and the fox runs off",
+                     "while a cat sat still", "and all that time too"]
+

@@ -7,6 +7,7 @@ import numpy as np
 import pyclipper
 
 CLIPPER_SCALE = 16  # pyclipper works in integers: 1/16 pixel units keep boxes a few pixels high intact
+CLEAR_ASPECT = 3.0  # length / height from which a box's own shape tells which way its text runs
 
 
 def rectangle(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
@@ -57,10 +58,37 @@ def reading_quad(quad: np.ndarray) -> np.ndarray:
     return quad
 
 
+def orient_quads(quads: list[np.ndarray]) -> list[np.ndarray]:
+    """One image's boxes, each in reading order (see reading_quad), short words turned as the long ones.
+
+    A box of one or two letters ("a", "I", "is") is about as high as it is wide, or higher: alone it
+    cannot tell upright text from text turned a quarter. Boxes clearly longer than high can, and the
+    short ones take the direction those run in (length-weighted); with none, each box decides alone.
+    """
+    quads = [reading_quad(q) for q in quads]
+    tops = np.array([q[1] - q[0] for q in quads]).reshape(-1, 2)
+    lengths = np.linalg.norm(tops, axis=1)
+    heights = np.array([np.linalg.norm(q[3] - q[0]) for q in quads])
+    clear = lengths >= CLEAR_ASPECT * heights
+    if not clear.any():
+        return quads
+    reference = tops[clear][np.argmax(lengths[clear])]
+    # Text turned near 90° may point either way along its axis: votes are aligned before they add up.
+    dominant = (tops[clear] * np.where(tops[clear] @ reference < 0, -1.0, 1.0)[:, None]).sum(axis=0)
+    oriented = []
+    for quad, is_clear in zip(quads, clear):
+        if not is_clear:
+            turns = [np.roll(quad, -k, axis=0) for k in range(4)]
+            cosines = [float((t[1] - t[0]) @ dominant) / max(float(np.linalg.norm(t[1] - t[0])), 1e-6) for t in turns]
+            quad = turns[int(np.argmax(cosines))]
+        oriented.append(quad)
+    return oriented
+
+
 def upright_transform(quad: np.ndarray) -> tuple[np.ndarray, int, int]:
-    """The perspective matrix that takes the quadrilateral to an upright width x height rectangle,
-    its top edge read left to right, with that width and height."""
-    quad = reading_quad(quad)
+    """The perspective matrix that takes the quadrilateral (in reading order, see reading_quad) to an
+    upright width x height rectangle, its top edge read left to right, with that width and height."""
+    quad = np.asarray(quad, np.float32).reshape(4, 2)
     width = max(1, int(round((np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2)))
     height = max(1, int(round((np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2)))
     target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
@@ -68,9 +96,9 @@ def upright_transform(quad: np.ndarray) -> tuple[np.ndarray, int, int]:
 
 
 def crop_quad(image: np.ndarray, quad: np.ndarray, min_height: int = 1) -> np.ndarray:
-    """The quadrilateral warped to an upright rectangle, its top edge read left to right, and
-    enlarged in the same warp to at least `min_height` pixels high: a small word resampled once
-    straight from the image is sharper than one warped at its own size and then scaled up."""
+    """The quadrilateral (in reading order) warped to an upright rectangle, its top edge read left to
+    right, and enlarged in the same warp to at least `min_height` pixels high: a small word resampled
+    once straight from the image is sharper than one warped at its own size and then scaled up."""
     matrix, width, height = upright_transform(quad)
     zoom = max(1.0, min_height / height)
     if zoom > 1.0:

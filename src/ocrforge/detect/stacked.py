@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocrforge.detect.geometry import upright_transform
+from ocrforge.detect.geometry import reading_quad, upright_transform
 
 STACKED_HEIGHT = 1.5  # typical word heights: a taller box may hold stacked lines
 MIN_WORDS = 5  # fewer boxes say too little about what a typical word height is
@@ -25,7 +25,7 @@ def split_stacked_lines(image: np.ndarray, quads: list[np.ndarray]) -> list[tupl
     needs letters no taller than a line and rows of little ink where the lines part."""
     if len(quads) < MIN_WORDS:
         return [(quad, k) for k, quad in enumerate(quads)]
-    heights = np.array([upright_transform(quad)[2] for quad in quads])
+    heights = np.array([upright_transform(reading_quad(quad))[2] for quad in quads])
     typical = float(np.median(heights))
     pieces = []
     for k, (quad, height) in enumerate(zip(quads, heights)):
@@ -50,7 +50,7 @@ def _glyph_height(ink: np.ndarray) -> float:
 
 def _cut_lines(image: np.ndarray, quad: np.ndarray, typical: float) -> list[np.ndarray]:
     """The box's lines (quads in image pixels), or the box itself when it is one line or cannot be cut."""
-    matrix, width, height = upright_transform(quad)
+    matrix, width, height = upright_transform(reading_quad(quad))
     crop = cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     ink = _ink(crop)
     rows = ink.mean(axis=1)

@@ -16,8 +16,11 @@ from ocrforge.pipeline.results import Block, Line, Word
 MAX_ANGLE_DIFF = 15.0  # degrees: words or lines turned further apart never share a line or a block
 MAX_BASELINE_OFFSET = 0.5  # heights of the shorter word: centres further off the shared line belong to another line
 MAX_WORD_GAP = 2.0  # word heights along the line: a wider gap is a column gutter, not a space
-GUTTER_MIN_GAP = 0.8  # word heights: a narrower gap is a space, however the lines around it look
-GUTTER_REACH = 2.5  # word heights above and below a gap that are searched for the gutter's columns
+GUTTER_MIN_GAP = 0.6  # word heights: a narrower strip of whitespace is a space, however the lines around it look
+GUTTER_REACH = 3.5  # word heights above and below a gap within which lines count as nearby
+GUTTER_WINDOW = 8.0  # word heights left and right of a gap in which the lines nearby are looked at
+GUTTER_ROWS = 2  # lines above and below a gap, each, that are searched for the gutter's columns
+GUTTER_MIN_LINES = 2  # of those, lines with words on both sides of a strip for it to be a gutter
 MAX_LINE_GAP = 1.5  # line heights of whitespace between two stacked lines of one block
 MIN_LINE_OVERLAP = -0.5  # line heights: stacked lines may overlap across this much (ascenders, descenders)
 MIN_HEIGHT_RATIO = 0.7  # shorter / taller line of one block: a heading's larger type starts its own block
@@ -114,22 +117,53 @@ def _group_words(words: list[Word]) -> list[list[int]]:
 def _is_gutter(quads: np.ndarray, a: int, b: int, axis: np.ndarray, height: float) -> bool:
     """Whether the gap between words a and b on one line is whitespace between two columns.
 
-    Narrow gutters are no wider than a generous space; what tells them apart is the lines around:
-    near a gutter the lines above or below have words on both sides of the gap and none across it,
-    while a wide space in one line has words of the neighbouring lines running through it.
+    Narrow gutters are no wider than a generous space; what tells them apart is the lines around: a
+    gutter runs on as a strip of the gap that no word of the nearest lines above and below crosses,
+    with words of at least two of those lines on both sides of it. A wide space in one line has
+    words of the neighbouring lines running through it, or at most a river a few pixels wide.
     """
     normal = np.array([-axis[1], axis[0]])
     along, across = quads @ axis, quads @ normal  # (N, 4) each
     lo, hi = sorted((along[a].max(), along[b].min()) if along[a].mean() < along[b].mean() else (along[b].max(), along[a].min()))
     centre = (across[a].mean() + across[b].mean()) / 2
-    # Words of the lines nearby, not of this one; boxes taller than two lines (a picture, a drop cap) are no line's.
-    offset = np.abs(across.mean(axis=1) - centre)
-    near = (offset > MAX_BASELINE_OFFSET * height) & (offset < GUTTER_REACH * height) & (np.ptp(across, axis=1) < 2 * height)
+    # Words of the lines nearby, not of this one, on either side of the gap; boxes taller than two lines
+    # (a picture, a drop cap) are no line's.
+    offset = across.mean(axis=1) - centre
     start, end = along.min(axis=1), along.max(axis=1)
-    margin = (hi - lo) / 4  # a slight tilt of the words moves their corners along the axis by a few pixels
-    if np.any(near & (start < hi - margin) & (end > lo + margin)):
+    near = np.flatnonzero((np.abs(offset) > MAX_BASELINE_OFFSET * height) & (np.abs(offset) < GUTTER_REACH * height)
+                          & (np.ptp(across, axis=1) < 2 * height)
+                          & (end > lo - GUTTER_WINDOW * height) & (start < hi + GUTTER_WINDOW * height))
+    rows = _rows_by_offset(near, offset, height)
+    # The nearest lines on each side: further on, a caption or a heading may straddle the gutter.
+    rows = ([row for row in rows if offset[row[0]] < 0][-GUTTER_ROWS:]
+            + [row for row in rows if offset[row[0]] > 0][:GUTTER_ROWS])
+    free_lo, free_hi = _widest_free_strip(lo, hi, [(start[k], end[k]) for row in rows for k in row])
+    if free_hi - free_lo < GUTTER_MIN_GAP * height:
         return False
-    return bool(np.any(near & (end <= lo + margin)) and np.any(near & (start >= hi - margin)))
+    both_sides = [np.any(end[row] <= free_lo) and np.any(start[row] >= free_hi) for row in rows]
+    return sum(both_sides) >= GUTTER_MIN_LINES
+
+
+def _rows_by_offset(words: np.ndarray, offset: np.ndarray, height: float) -> list[np.ndarray]:
+    """`words` grouped into lines by their offset across the line, top to bottom: a new line starts
+    where the offsets jump by more than half a word height."""
+    words = words[np.argsort(offset[words], kind="stable")]
+    breaks = np.flatnonzero(np.diff(offset[words]) > MAX_BASELINE_OFFSET * height) + 1
+    return [row for row in np.split(words, breaks) if len(row)]
+
+
+def _widest_free_strip(lo: float, hi: float, spans: list[tuple[float, float]]) -> tuple[float, float]:
+    """The widest part of [lo, hi] that none of the (start, end) spans covers."""
+    best, cursor = (lo, lo), lo
+    for start, end in sorted(spans):
+        if end <= cursor or start >= hi:
+            continue
+        if min(start, hi) - cursor > best[1] - best[0]:
+            best = (cursor, min(start, hi))
+        cursor = max(cursor, end)
+    if hi - cursor > best[1] - best[0]:
+        best = (cursor, hi)
+    return best
 
 
 def _make_line(words: list[Word]) -> Line:

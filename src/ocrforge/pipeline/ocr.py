@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ocrforge.detect.boxes import BoxParams
-from ocrforge.detect.geometry import crop_quad, expand_quad, reading_quad
+from ocrforge.detect.geometry import crop_quad, expand_quad, orient_quads
 from ocrforge.io.images import ImageError, ImageSource, load_image
 from ocrforge.pipeline.layout import arrange
 from ocrforge.pipeline.results import Page, Word
@@ -41,13 +41,13 @@ class OCR:
         path = str(image) if isinstance(image, (str, Path)) else None
         detections = self.detector.detect(pixels, max_side, box_params)
         height = self.recognizer.info.input_height
-        crops = [self.recognizer.prepare(crop_quad(pixels, expand_quad(reading_quad(d.quad), crop_margin), height))
-                 for d in detections]
+        # Boxes start at the text's own top-left corner, so even steep words keep their reading direction.
+        quads = orient_quads([d.quad for d in detections])
+        crops = [self.recognizer.prepare(crop_quad(pixels, expand_quad(quad, crop_margin), height)) for quad in quads]
         decoded = self.recognizer.recognize_prepared(crops, decoder) if crops else []
         words = [
-            # Boxes start at the text's own top-left corner, so even steep words keep their reading direction.
-            Word(result.text.strip(), result.confidence, reading_quad(detection.quad), detection.score)
-            for detection, result in zip(detections, decoded)
+            Word(result.text.strip(), result.confidence, quad, detection.score)
+            for detection, quad, result in zip(detections, quads, decoded)
             if result.text.strip() and result.confidence >= min_confidence
         ]
         height, width = pixels.shape[:2]
