@@ -15,6 +15,6 @@ if [ "${1:-}" = "--dev" ]; then
   sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
   DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq --no-install-recommends \
     tesseract-ocr tesseract-ocr-eng poppler-utils chromium > /dev/null
-  python3 -m pip install -q --disable-pip-version-check -e ".[train,dev,bench,data,serve,ray]"
+  python3 -m pip install -q --disable-pip-version-check -e ".[train,dev,bench,data,serve,ray,lexicon]"
 fi
 command -v pyenv > /dev/null && pyenv rehash || true

@@ -5,10 +5,15 @@ from __future__ import annotations
 from ocrforge.io.images import ImageSource, load_image
 from ocrforge.runtime.recognizers import default_recognizer
 from ocrforge.text.ctc import Decoded
+from ocrforge.text.lexicon import load_lexicon
 
 
-def recognize(images: ImageSource | list[ImageSource], decoder: str = "greedy", model: str | None = None) -> list[Decoded]:
+def recognize(images: ImageSource | list[ImageSource], decoder: str = "greedy", model: str | None = None,
+              lexicon: str | None = None) -> list[Decoded]:
     """Read each image as one cropped word or text line (`model`: crnn, attention or an ONNX file).
+
+    `lexicon`: "english" (the built-in list, `pip install 'ocrforge[lexicon]'`) or a word list file:
+    known words are preferred where the recognizer is unsure, other text is read as it stands.
 
     `images`: one or a list of paths, encoded bytes, numpy arrays or PIL images.
     Returns one Decoded (text, confidence, char_confidences) per image, in order.
@@ -17,4 +22,5 @@ def recognize(images: ImageSource | list[ImageSource], decoder: str = "greedy", 
     if not isinstance(images, list):
         images = [images]
     arrays = [load_image(im) for im in images]
-    return default_recognizer(model).recognize(arrays, decoder=decoder)
+    words = load_lexicon(lexicon) if lexicon is not None else None
+    return default_recognizer(model).recognize(arrays, decoder=decoder, lexicon=words)

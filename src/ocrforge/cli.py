@@ -110,7 +110,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_eval_recognizer(args: argparse.Namespace) -> int:
     from ocrforge.eval.run import evaluate_recognizer
 
-    return evaluate_recognizer(args.data, args.model or args.arch, args.limit, args.ignore_spaces, args.decoder, args.json)
+    return evaluate_recognizer(args.data, args.model or args.arch, args.limit, args.ignore_spaces, args.decoder, args.json,
+                               args.lexicon)
 
 
 def _cmd_eval_detector(args: argparse.Namespace) -> int:
@@ -137,6 +138,10 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     return run(args)
 
 
+LEXICON_HELP = ("prefer the words of a list where the recognizer is unsure: 'english' (built in, needs "
+                "ocrforge[lexicon]) or a file of words, one per line (optionally WORD COUNT); CTC recognizers only")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ocrforge", description="Read text in images with deep models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -150,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--explain", type=Path, metavar="DIR",
                      help="attention recognizers: write per crop a picture of where the decoder looked for each character")
     rec.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
+    rec.add_argument("--lexicon", metavar="english|FILE", help=LEXICON_HELP)
     rec.add_argument("--batch-size", type=int, default=32)
     rec.set_defaults(run=_cmd_recognize)
 
@@ -164,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     read.add_argument("--visualize", type=Path, metavar="DIR", help="also write each image with its boxes and text drawn on it")
     read.add_argument("--max-side", type=int, default=1280, help="longer side the detector works at (default 1280)")
     read.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
+    read.add_argument("--lexicon", metavar="english|FILE", help=LEXICON_HELP)
     read.add_argument("--force-ocr", action="store_true",
                       help="read PDF pages that already carry text too (default: give the text they carry)")
     read.set_defaults(run=_cmd_read)
@@ -288,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec_eval.add_argument("--limit", type=int, help="only the first N samples")
     rec_eval.add_argument("--ignore-spaces", action="store_true", help="compare without spaces (receipt labels)")
     rec_eval.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
+    rec_eval.add_argument("--lexicon", metavar="english|FILE", help=LEXICON_HELP)
     rec_eval.add_argument("--json", action="store_true", help="one JSON object instead of the readable report")
     rec_eval.set_defaults(run=_cmd_eval_recognizer)
     det_eval = evaluate.add_parser("detector", help="precision, recall and H-mean of the word boxes found (IoU >= 0.5)")

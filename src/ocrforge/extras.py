@@ -9,6 +9,7 @@ EXTRA_OF_PACKAGE = {
     "ray": "ray",
     "scipy": "data", "h5py": "data", "lmdb": "data",
     "rapidocr": "bench", "httpx": "bench",
+    "wordfreq": "lexicon",
 }
 
 

@@ -15,6 +15,7 @@ COMMANDS = [  # (command line, the package it needs, the extra that brings it)
     (["train", "detector", "--shards", "{tmp}", "--out", "{tmp}/run"], "torch", "train"),
     (["export", "{tmp}/model.pt", "--out", "{tmp}/model.onnx"], "torch", "train"),
     (["index", "{tmp}", "--db", "{tmp}/media.db", "--engine", "ray"], "ray", "ray"),
+    (["read", "--lexicon", "english", "{tmp}/photo.png"], "wordfreq", "lexicon"),
 ]
 
 

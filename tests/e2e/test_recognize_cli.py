@@ -120,3 +120,24 @@ def test_beam_decoder_reads_as_well_as_greedy(clean_words):
     greedy = [r.text for r in ocrforge.recognize(paths)]
     beam = [r.text for r in ocrforge.recognize(paths, decoder="beam")]
     assert score(beam, texts[:40]).word_accuracy >= score(greedy, texts[:40]).word_accuracy - 0.05
+
+
+def test_a_word_list_reads_dictionary_words_at_least_as_well(clean_words, tmp_path):
+    folder, texts = clean_words
+    greedy = [text for _, text in _parse_tsv(_cli(str(folder)).stdout)]
+    done = _cli("--lexicon", "english", str(folder))
+    assert done.returncode == 0, done.stderr[-2000:]
+    with_words = [text for _, text in _parse_tsv(done.stdout)]
+    assert score(with_words, texts).word_accuracy >= score(greedy, texts).word_accuracy - 0.01
+    # A word list of the user's own, through the Python API.
+    (tmp_path / "words.txt").write_text("\n".join(texts[:10]), encoding="utf-8")
+    own = ocrforge.recognize([folder / f"{i:03d}.png" for i in range(10)], lexicon=str(tmp_path / "words.txt"))
+    assert score([r.text for r in own], texts[:10]).word_accuracy >= score(greedy[:10], texts[:10]).word_accuracy
+
+
+def test_a_word_list_that_cannot_be_used_is_a_usage_error(clean_words, tmp_path):
+    folder, _ = clean_words
+    missing = _cli("--lexicon", str(tmp_path / "absent.txt"), str(folder / "000.png"))
+    assert missing.returncode == 2 and "absent.txt: no such word list" in missing.stderr
+    attention = _cli("--arch", "attention", "--lexicon", "english", str(folder / "000.png"))
+    assert attention.returncode == 2 and "CTC recognizer" in attention.stderr

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from ocrforge.data.readers import open_dataset
 from ocrforge.eval.recognition import RecognitionReport, report
 from ocrforge.runtime.recognizers import load_recognizer
+from ocrforge.text.lexicon import load_lexicon
 
 
 def format_report(rep: RecognitionReport, title: str) -> str:
@@ -29,8 +30,10 @@ def format_report(rep: RecognitionReport, title: str) -> str:
     return "\n".join(lines)
 
 
-def evaluate_recognizer(spec: str, model: Path | str | None, limit: int | None, ignore_spaces: bool, decoder: str, as_json: bool) -> int:
+def evaluate_recognizer(spec: str, model: Path | str | None, limit: int | None, ignore_spaces: bool, decoder: str, as_json: bool,
+                        lexicon: str | None = None) -> int:
     try:
+        words = load_lexicon(lexicon) if lexicon is not None else None
         samples = list(tqdm(open_dataset(spec, limit), desc="read", unit="crop", disable=as_json))
         recognizer = load_recognizer(model)
     except (ValueError, FileNotFoundError, ImportError) as err:
@@ -41,7 +44,11 @@ def evaluate_recognizer(spec: str, model: Path | str | None, limit: int | None, 
         return 2
     start = time.perf_counter()
     crops = [recognizer.prepare(s.image) for s in samples]
-    predictions = [r.text for r in recognizer.recognize_prepared(crops, decoder)]
+    try:
+        predictions = [r.text for r in recognizer.recognize_prepared(crops, decoder, lexicon=words)]
+    except ValueError as err:  # a word list given to an attention recognizer
+        print(f"ocrforge eval: {err}", file=sys.stderr)
+        return 2
     seconds = time.perf_counter() - start
     rep = report(predictions, [s.text for s in samples], seconds, [s.source for s in samples],
                  [s.lexicon for s in samples], ignore_spaces)

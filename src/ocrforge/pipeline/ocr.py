@@ -13,6 +13,7 @@ from ocrforge.pipeline.layout import arrange
 from ocrforge.pipeline.results import Page, Word
 from ocrforge.runtime.detector import DEFAULT_MAX_SIDE, Detector
 from ocrforge.runtime.recognizers import load_recognizer
+from ocrforge.text.lexicon import Lexicon
 
 
 # The recognizer learned from crops with some background around the ink, and a detector box cut
@@ -30,12 +31,14 @@ class OCR:
         self.recognizer = load_recognizer(recognizer, threads)
 
     def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, decoder: str = "greedy",
-             box_params: BoxParams = BoxParams(), min_confidence: float = 0.0, crop_margin: float = CROP_MARGIN) -> Page:
+             box_params: BoxParams = BoxParams(), min_confidence: float = 0.0, crop_margin: float = CROP_MARGIN,
+             lexicon: Lexicon | None = None) -> Page:
         """Every word of one image (path, bytes, numpy array or PIL image) with its box and confidence.
 
         `max_side`: the longer side the detector works at (boxes always come back in original pixels);
         `min_confidence`: words the recognizer is less sure of are dropped; `crop_margin`: how much
-        around each box (in box heights) the recognizer sees. Raises ImageError for bad input.
+        around each box (in box heights) the recognizer sees; `lexicon`: decode preferring its words (a
+        CTC recognizer only, see ocrforge.text.lexicon). Raises ImageError for bad input.
         """
         pixels = load_image(image)
         path = str(image) if isinstance(image, (str, Path)) else None
@@ -44,7 +47,7 @@ class OCR:
         # Boxes start at the text's own top-left corner, so even steep words keep their reading direction.
         quads = orient_quads([d.quad for d in detections])
         crops = [self.recognizer.prepare(crop_quad(pixels, expand_quad(quad, crop_margin), height)) for quad in quads]
-        decoded = self.recognizer.recognize_prepared(crops, decoder) if crops else []
+        decoded = self.recognizer.recognize_prepared(crops, decoder, lexicon=lexicon) if crops else []
         words = [
             Word(result.text.strip(), result.confidence, quad, detection.score)
             for detection, quad, result in zip(detections, quads, decoded)

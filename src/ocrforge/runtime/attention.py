@@ -14,6 +14,7 @@ from ocrforge.runtime.recognizer import ModelInfo, cpu_session
 from ocrforge.text.attention_decode import Reading, beam_search, greedy
 from ocrforge.text.charset import Charset
 from ocrforge.text.ctc import Decoded
+from ocrforge.text.lexicon import Lexicon
 from ocrforge.text.tokens import Tokenizer
 
 
@@ -68,15 +69,19 @@ class AttentionRecognizer:
             return tuple(self.decoder.run(None, {"previous": previous, "hidden": hidden, **inputs}))
         return step
 
-    def recognize_prepared(self, crops: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32) -> list[Decoded]:
+    def recognize_prepared(self, crops: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32,
+                           lexicon: Lexicon | None = None) -> list[Decoded]:
         """Like `read_prepared`, without the attention maps; long lines are read in pieces cut at spaces."""
+        if lexicon is not None:
+            raise ValueError("decoding with a word list needs a CTC recognizer (crnn), not an attention one")
         pieces = [line_pieces(crop) for crop in crops]
         readings = iter(self.read_prepared([piece for parts in pieces for piece in parts], decoder, batch_size))
         return [_joined([next(readings).decoded for _ in parts]) for parts in pieces]
 
-    def recognize(self, images: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32) -> list[Decoded]:
+    def recognize(self, images: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32,
+                  lexicon: Lexicon | None = None) -> list[Decoded]:
         """RGB or gray uint8 crops -> one Decoded (text, confidences) per crop, in input order."""
-        return self.recognize_prepared([self.prepare(im) for im in images], decoder, batch_size)
+        return self.recognize_prepared([self.prepare(im) for im in images], decoder, batch_size, lexicon)
 
 
 def _joined(parts: list[Decoded]) -> Decoded:

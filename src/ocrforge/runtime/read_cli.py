@@ -12,8 +12,10 @@ from ocrforge.pipeline.alto import to_alto
 from ocrforge.pipeline.formats import to_hocr, to_json, to_text
 from ocrforge.pipeline.ocr import OCR
 from ocrforge.pipeline.visualize import save_visualization
+from ocrforge.runtime.attention import AttentionRecognizer
 from ocrforge.runtime.inputs import count_images, iter_images
 from ocrforge.runtime.recognize_cli import UsageError, collect_paths
+from ocrforge.text.lexicon import load_lexicon
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,6 +24,9 @@ def run(args: argparse.Namespace) -> int:
         if not paths:
             raise UsageError("no input images (give paths, folders or --from-file)")
         ocr = OCR(args.detector, args.recognizer)
+        lexicon = load_lexicon(args.lexicon) if args.lexicon else None
+        if lexicon is not None and isinstance(ocr.recognizer, AttentionRecognizer):
+            raise UsageError("--lexicon needs a CTC recognizer (crnn), not an attention one")
     except (UsageError, FileNotFoundError, ValueError) as err:
         print(f"ocrforge read: {err}", file=sys.stderr)
         return 2
@@ -38,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     for item in tqdm(iter_images(paths, report), desc="read", unit="page", total=total, disable=None if total > 1 else True):
         try:
             page = item.own_text() if item.has_text and not args.force_ocr else ocr.read(item.image, max_side=args.max_side,
-                                                                                         decoder=args.decoder)
+                                                                                         decoder=args.decoder, lexicon=lexicon)
         except ImageError as err:
             report(err)
             continue

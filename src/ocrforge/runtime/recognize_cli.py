@@ -11,8 +11,10 @@ from PIL import Image
 
 from ocrforge.io.images import IMAGE_SUFFIXES, ImageError, load_image
 from ocrforge.pipeline.visualize import draw_attention
+from ocrforge.runtime.attention import AttentionRecognizer
 from ocrforge.runtime.recognizers import load_recognizer
 from ocrforge.text.escape import escape
+from ocrforge.text.lexicon import load_lexicon
 
 
 class UsageError(Exception):
@@ -45,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
         recognizer = load_recognizer(args.model or args.arch)
         if args.explain and not hasattr(recognizer, "read_prepared"):
             raise UsageError("--explain needs an attention recognizer (--arch attention); CTC has no attention to show")
+        lexicon = load_lexicon(args.lexicon) if args.lexicon else None
+        if lexicon is not None and isinstance(recognizer, AttentionRecognizer):
+            raise UsageError("--lexicon needs a CTC recognizer (crnn), not an attention one")
     except (UsageError, FileNotFoundError, ValueError) as err:
         print(f"ocrforge recognize: {err}", file=sys.stderr)
         return 2
@@ -65,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             picture = draw_attention(crop, reading.decoded.text, reading.attention, recognizer.info.width_stride)
             Image.fromarray(picture).save(args.explain / f"{path.stem}.attention.png")
     else:
-        results = recognizer.recognize_prepared(crops, args.decoder, args.batch_size) if crops else []
+        results = recognizer.recognize_prepared(crops, args.decoder, args.batch_size, lexicon) if crops else []
     for path, result in zip(readable, results):
         if args.format == "json":
             print(json.dumps({"path": str(path), "text": result.text, "confidence": round(result.confidence, 4),

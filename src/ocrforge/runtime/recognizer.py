@@ -14,6 +14,7 @@ import onnxruntime as ort
 from ocrforge.preprocess import batches_by_width, prepare_crop
 from ocrforge.text.charset import Charset
 from ocrforge.text.ctc import Decoded, decode_batch
+from ocrforge.text.lexicon import Lexicon
 
 DEFAULT_MODEL = "crnn.onnx"
 
@@ -61,16 +62,19 @@ class Recognizer:
     def prepare(self, image: np.ndarray) -> np.ndarray:
         return prepare_crop(image, self.info.input_height)
 
-    def recognize_prepared(self, crops: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32) -> list[Decoded]:
-        """Crops already through `prepare`, batched in order of width so little is padding."""
+    def recognize_prepared(self, crops: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32,
+                           lexicon: Lexicon | None = None) -> list[Decoded]:
+        """Crops already through `prepare`, batched in order of width so little is padding; with a
+        `lexicon`, decoded by beam search that prefers its words."""
         results: list[Decoded | None] = [None] * len(crops)
         for idx, images, widths in batches_by_width(crops, batch_size):
             probs = self.session.run(["probs"], {"images": images})[0]
-            for i, decoded in zip(idx, decode_batch(probs, widths, self.info.width_stride, self.info.charset, decoder)):
+            for i, decoded in zip(idx, decode_batch(probs, widths, self.info.width_stride, self.info.charset, decoder, lexicon)):
                 results[i] = decoded
         return results  # type: ignore[return-value]
 
-    def recognize(self, images: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32) -> list[Decoded]:
+    def recognize(self, images: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32,
+                  lexicon: Lexicon | None = None) -> list[Decoded]:
         """RGB or gray uint8 crops -> one Decoded (text, confidences) per crop, in input order."""
-        return self.recognize_prepared([self.prepare(im) for im in images], decoder, batch_size)
+        return self.recognize_prepared([self.prepare(im) for im in images], decoder, batch_size, lexicon)
 

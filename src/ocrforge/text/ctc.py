@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import math
+
 import numpy as np
 
 from ocrforge.text.charset import Charset
+from ocrforge.text.lexicon import Lexicon
+
+
+BEAM_WITH_LEXICON = 16  # a word prior reorders the candidates: more of them are kept than without
 
 
 @dataclass(frozen=True)
@@ -45,17 +51,28 @@ def greedy_decode(probs: np.ndarray, charset: Charset) -> Decoded:
     return _summary(charset.decode(indices), confs)
 
 
-def beam_decode(probs: np.ndarray, charset: Charset, beam_width: int = 8, prune: float = 1e-4) -> Decoded:
+def beam_decode(probs: np.ndarray, charset: Charset, beam_width: int = 8, prune: float = 1e-4,
+                lexicon: Lexicon | None = None) -> Decoded:
     """CTC prefix beam search over probabilities of shape (T, C).
 
     Frames whose probability mass sits on the blank are cheap; characters below `prune`
-    in a frame are not extended, which keeps the search fast on long lines.
+    in a frame are not extended, which keeps the search fast on long lines. With a `lexicon`,
+    prefixes are ranked by their probability times the word prior (Lexicon.text_score).
     """
     blank = charset.blank
     # prefix -> (p_blank, p_nonblank); prefixes are tuples of indices
     beams: dict[tuple[int, ...], tuple[float, float]] = {(): (1.0, 0.0)}
     # Per prefix, the best probability seen for each of its characters (for confidences).
     char_conf: dict[tuple[int, ...], tuple[float, ...]] = {(): ()}
+    prior: dict[tuple[int, ...], float] = {}  # the word prior of each prefix met, while it is still being read
+
+    def rank(prefix: tuple[int, ...], p: float) -> float:
+        if lexicon is None:
+            return p
+        if prefix not in prior:
+            prior[prefix] = lexicon.text_score(charset.decode(list(prefix)), finished=False)
+        return math.log(max(p, 1e-300)) + prior[prefix]
+
     for t in range(probs.shape[0]):
         frame = probs[t]
         candidates = np.nonzero(frame >= prune)[0]
@@ -86,18 +103,31 @@ def beam_decode(probs: np.ndarray, charset: Charset, beam_width: int = 8, prune:
                     add(prefix, 0.0, pnb * p, conf[:-1] + (max(conf[-1], p),))
                 else:
                     add(extended, 0.0, total * p, conf + (p,))
-        ranked = sorted(next_beams.items(), key=lambda kv: kv[1][0] + kv[1][1], reverse=True)[:beam_width]
+        ranked = sorted(next_beams.items(), key=lambda kv: rank(kv[0], kv[1][0] + kv[1][1]), reverse=True)[:beam_width]
         norm = sum(pb + pnb for _, (pb, pnb) in ranked) or 1.0
         # Renormalise so long sequences do not underflow.
         beams = {prefix: (pb / norm, pnb / norm) for prefix, (pb, pnb) in ranked}
         char_conf = {prefix: next_conf[prefix] for prefix in beams}
-    best = max(beams.items(), key=lambda kv: kv[1][0] + kv[1][1])[0]
+
+    def final(item: tuple[tuple[int, ...], tuple[float, float]]) -> float:
+        prefix, (pb, pnb) = item
+        if lexicon is None:
+            return pb + pnb
+        return math.log(max(pb + pnb, 1e-300)) + lexicon.text_score(charset.decode(list(prefix)), finished=True)
+
+    best = max(beams.items(), key=final)[0]
     return _summary(charset.decode(list(best)), list(char_conf[best]))
 
 
-def decode_batch(probs: np.ndarray, widths: np.ndarray, width_stride: int, charset: Charset, decoder: str = "greedy") -> list[Decoded]:
-    """Decode (B, T, C) probabilities, each row cut to the frames its true width produced (no padding frames)."""
+def decode_batch(probs: np.ndarray, widths: np.ndarray, width_stride: int, charset: Charset, decoder: str = "greedy",
+                 lexicon: Lexicon | None = None) -> list[Decoded]:
+    """Decode (B, T, C) probabilities, each row cut to the frames its true width produced (no padding frames).
+
+    A `lexicon` means beam search with its word prior, whichever `decoder` is named."""
     if decoder not in ("greedy", "beam"):
         raise ValueError(f"unknown decoder {decoder!r}: use 'greedy' or 'beam'")
+    rows = [probs[row, : min(probs.shape[1], -(-int(w) // width_stride))] for row, w in enumerate(widths)]
+    if lexicon is not None:
+        return [beam_decode(frames, charset, BEAM_WITH_LEXICON, lexicon=lexicon) for frames in rows]
     decode = greedy_decode if decoder == "greedy" else beam_decode
-    return [decode(probs[row, : min(probs.shape[1], -(-int(w) // width_stride))], charset) for row, w in enumerate(widths)]
+    return [decode(frames, charset) for frames in rows]

@@ -1,0 +1,107 @@
+"""A word prior for CTC decoding: which tokens are words, and how common each is.
+
+Only tokens of letters are judged (edge punctuation aside, hyphenated parts each on its own): one not in
+the list costs a fixed penalty, and a listed one earns a bonus that grows with how common it is. Tokens
+with digits or symbols inside (codes, prices, dates, e-mail addresses) are left to the recognizer, and a
+penalty is a price, not a ban: a name read clearly stays that name.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from functools import lru_cache
+from pathlib import Path
+
+# Chosen on the real validation splits (train_real/val, see the README): penalties of 2 to 4 nats and weights of
+# 0.3 to 0.5 all did about as well; heavier penalties start forcing names and codes into words.
+UNKNOWN_WORD_PENALTY = 2.0  # nats: a reading that is a word wins if it is at least e^-2 as likely as one that is not
+FREQUENCY_WEIGHT = 0.3  # nats of bonus per nat of frequency above the list's rarest word
+ENGLISH_WORDS = 50_000  # most frequent English words (wordfreq) in the built-in list
+EDGE_PUNCTUATION = string.punctuation
+
+
+class Lexicon:
+    """Known words (case ignored) with their relative frequencies."""
+
+    def __init__(self, frequencies: dict[str, float], name: str = "lexicon", *,
+                 unknown_word_penalty: float = UNKNOWN_WORD_PENALTY, frequency_weight: float = FREQUENCY_WEIGHT) -> None:
+        words = {w.lower(): f for w, f in frequencies.items() if w and f > 0}
+        if not words:
+            raise ValueError(f"{name}: no words")
+        self.name = name
+        self.unknown_word_penalty = unknown_word_penalty
+        rarest = min(words.values())
+        self._bonus = {w: frequency_weight * math.log(f / rarest) for w, f in words.items()}
+        self._prefixes = {w[:k] for w in words for k in range(1, len(w) + 1)}
+
+    def __len__(self) -> int:
+        return len(self._bonus)
+
+    def __contains__(self, word: str) -> bool:
+        return word.lower() in self._bonus
+
+    @classmethod
+    def from_file(cls, path: Path) -> Lexicon:
+        """One word per line, optionally followed by whitespace and its count or frequency."""
+        frequencies: dict[str, float] = {}
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as err:
+            raise ValueError(f"{path}: cannot read the word list ({err})") from None
+        for number, line in enumerate(lines, start=1):
+            fields = line.split()
+            if not fields:
+                continue
+            try:
+                count = float(fields[1]) if len(fields) > 1 else 1.0
+            except ValueError:
+                raise ValueError(f"{path}:{number}: expected WORD or WORD COUNT, got {line.strip()!r}") from None
+            frequencies[fields[0].lower()] = frequencies.get(fields[0].lower(), 0.0) + count
+        return cls(frequencies, name=str(path))
+
+    def token_score(self, token: str, finished: bool) -> float:
+        """The prior's log-weight of one whitespace-free token; `finished=False` for one still being read,
+        whose last part only has to begin a known word so far."""
+        # A closing mark ends the word before it even while the token goes on; hyphens and apostrophes do not.
+        finished = finished or (token[-1:] in EDGE_PUNCTUATION and token[-1:] not in "-'")
+        core = token.strip(EDGE_PUNCTUATION) if finished else token.lstrip(EDGE_PUNCTUATION)
+        parts = [p for p in core.lower().split("-") if p]
+        if not parts or not all(p.replace("'", "").isalpha() and p.isascii() for p in parts):
+            return 0.0  # nothing to judge, or a code, number or symbol run
+        score = 0.0
+        for k, part in enumerate(parts):
+            if finished or k < len(parts) - 1:
+                score += self._bonus.get(part, -self.unknown_word_penalty)
+            elif part not in self._prefixes:
+                score -= self.unknown_word_penalty  # no known word starts like this: charged now, not at the end
+        return score
+
+    def text_score(self, text: str, finished: bool) -> float:
+        """The prior's log-weight of a reading: the sum over its tokens (the last unfinished unless `finished`)."""
+        tokens = text.split(" ")
+        return sum(self.token_score(t, finished or k < len(tokens) - 1) for k, t in enumerate(tokens))
+
+
+@lru_cache(maxsize=1)
+def english_frequencies() -> dict[str, float]:
+    """The most frequent English words and their frequencies, from the wordfreq package."""
+    from wordfreq import top_n_list, word_frequency
+
+    return {w: word_frequency(w, "en") for w in top_n_list("en", ENGLISH_WORDS)}
+
+
+@lru_cache(maxsize=1)
+def english() -> Lexicon:
+    """The built-in list, with the default prior."""
+    return Lexicon(english_frequencies(), name="english")
+
+
+def load_lexicon(spec: str | Path) -> Lexicon:
+    """"english" for the built-in list, otherwise a word list file (see Lexicon.from_file)."""
+    if str(spec) == "english":
+        return english()
+    path = Path(spec)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such word list (give a file of words, one per line, or 'english')")
+    return Lexicon.from_file(path)

@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+
+from ocrforge.text.charset import Charset
+from ocrforge.text.ctc import beam_decode, greedy_decode
+from ocrforge.text.lexicon import UNKNOWN_WORD_PENALTY, Lexicon, english, load_lexicon
+
+CHARSET = Charset("abehtxyz7 ")  # index 0 is the blank
+
+
+def spelled(*frames: dict[str, float]) -> np.ndarray:
+    """Per-frame probabilities: each frame a {character: probability} dict, the rest on the blank."""
+    probs = np.full((len(frames), len(CHARSET.chars) + 1), 1e-6)
+    for t, frame in enumerate(frames):
+        for char, p in frame.items():
+            probs[t, CHARSET.chars.index(char) + 1] = p
+        probs[t, 0] = max(1.0 - sum(frame.values()), 1e-6)
+    return probs / probs.sum(axis=1, keepdims=True)
+
+
+def test_a_word_list_file_takes_words_and_optional_counts(tmp_path):
+    path = tmp_path / "words.txt"
+    path.write_text("The 100\nbath\n\nZEBRA 2\n", encoding="utf-8")
+    words = Lexicon.from_file(path)
+    assert len(words) == 3 and "the" in words and "zebra" in words and "bat" not in words
+    # The commoner word earns more; a word of the rarest count earns nothing; an unknown one pays.
+    assert words.token_score("the", finished=True) > words.token_score("zebra", finished=True) > 0
+    assert words.token_score("bath", finished=True) == 0
+    assert words.token_score("bat", finished=True) == -UNKNOWN_WORD_PENALTY
+
+
+@pytest.mark.parametrize("text, problem", [("", "no words"), ("the many\n", "expected WORD or WORD COUNT")])
+def test_a_bad_word_list_is_refused_with_its_name(tmp_path, text, problem):
+    path = tmp_path / "bad.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=problem):
+        load_lexicon(path)
+
+
+def test_a_missing_word_list_is_named():
+    with pytest.raises(ValueError, match="nowhere.txt: no such word list"):
+        load_lexicon("nowhere.txt")
+
+
+def test_only_letter_tokens_are_judged():
+    words = Lexicon({"the": 10, "then": 5, "four": 3, "year": 3, "old": 3})
+    assert words.token_score("(the),", finished=True) > 0  # edge punctuation aside
+    assert words.token_score("then-four-year-old", finished=True) > 0  # each hyphenated part a word
+    assert words.token_score("then-fuor", finished=True) < 0
+    for code in ("X7Q2", "$3.68", "12:45", "a@b.com"):
+        assert words.token_score(code, finished=True) == 0  # codes, prices, times: the recognizer's call
+    # While a token is still being read, only its start has to lead to a word.
+    assert words.token_score("th", finished=False) == 0 and words.token_score("tx", finished=False) < 0
+    assert words.text_score("the yea", finished=False) > 0 and words.text_score("the yea", finished=True) < 0
+
+
+def test_the_word_prior_turns_an_unsure_reading_into_the_word():
+    # Greedy reads "tbe": the second letter is b by a hair over h.
+    probs = spelled({"t": 0.9}, {}, {"b": 0.48, "h": 0.45}, {}, {"e": 0.9})
+    assert greedy_decode(probs, CHARSET).text == "tbe"
+    assert beam_decode(probs, CHARSET).text == "tbe"
+    assert beam_decode(probs, CHARSET, lexicon=Lexicon({"the": 1.0})).text == "the"
+
+
+def test_a_clear_reading_is_kept_word_or_not():
+    words = Lexicon({"the": 1.0, "bath": 1.0})
+    name = spelled({"z": 0.95}, {}, {"a": 0.95}, {}, {"y": 0.9, "h": 0.05}, {}, {"e": 0.95})  # a name read clearly
+    code = spelled({"x": 0.6, "b": 0.3}, {}, {"7": 0.95}, {}, {"a": 0.9})  # a code: digits inside, never judged
+    assert beam_decode(name, CHARSET, lexicon=words).text == "zaye"
+    assert beam_decode(code, CHARSET, lexicon=words).text == "x7a"
+
+
+def test_the_built_in_english_list_holds_common_words():
+    words = english()
+    assert len(words) >= 40_000
+    assert all(w in words for w in ("the", "house", "Street", "because"))
+    assert "qzxv" not in words
