@@ -37,7 +37,7 @@ import numpy as np
 from tqdm import tqdm
 
 # benchmarks/ is on sys.path because scripts are run from it (python benchmarks/pages.py)
-from common import ENGINES, REPO, call_worker, comma_list, environment, environment_lines, positive_int, serve, write_report
+from common import REPO, call_worker, comma_list, environment, environment_lines, positive_int, serve, write_report
 
 REAL_SETS = ("pages_tesseract", "receipts_det")
 # The validation splits of the real training images (never trained on): word boxes, don't-care regions kept.
@@ -121,13 +121,15 @@ def timed(read: Callable[[Path], dict], paths: list[Path], desc: str) -> tuple[l
     return pages, time.perf_counter() - start
 
 
-def run_ocrforge(paths: list[Path], detector: str | None) -> tuple[list[dict], float]:
+def run_ocrforge(paths: list[Path], detector: str | None, lexicon: str | None = None) -> tuple[list[dict], float]:
     from ocrforge.pipeline.ocr import OCR
+    from ocrforge.text.lexicon import load_lexicon
 
     ocr = OCR(detector=detector)
+    words = load_lexicon(lexicon) if lexicon else None
 
     def read(path: Path) -> dict:
-        page = ocr.read(path)
+        page = ocr.read(path, lexicon=words)
         return {"text": page.text, "words": [word(w.text, w.box, w.confidence) for w in page.words],
                 "lines": [word(line.text, line.box, line.confidence) for line in page.lines]}
 
@@ -192,9 +194,14 @@ def run_rapidocr(paths: list[Path], detector: str | None) -> tuple[list[dict], f
     return timed(read, paths, "rapidocr")
 
 
+def run_ocrforge_lexicon(paths: list[Path], detector: str | None) -> tuple[list[dict], float]:
+    return run_ocrforge(paths, detector, lexicon="english")  # words decoded with the built-in word list
+
+
 RUNNERS: dict[str, Callable[[list[Path], str | None], tuple[list[dict], float]]] = {
-    "ocrforge": run_ocrforge, "tesseract": run_tesseract, "rapidocr": run_rapidocr,
+    "ocrforge": run_ocrforge, "ocrforge-lexicon": run_ocrforge_lexicon, "tesseract": run_tesseract, "rapidocr": run_rapidocr,
 }
+PAGE_ENGINES = tuple(RUNNERS)
 
 
 def worker(engine: str, images: Path, detector: str | None) -> None:
@@ -312,7 +319,8 @@ def markdown(env: dict, rows: list[dict]) -> str:
         f"- Command: `{env['command']}`",
         "",
         "How it was run: each set × engine in its own process, one image at a time. ocrforge: "
-        "`OCR(detector=...).read(path)`, default settings (greedy decoding, detector at most 1280 px). "
+        "`OCR(detector=...).read(path)`, default settings (greedy decoding, detector at most 1280 px); "
+        "ocrforge-lexicon: the same with `lexicon=` the built-in English word list (beam search). "
         "Tesseract: `tesseract IMG stdout --psm 3 -l eng tsv`, one process per image, OMP_THREAD_LIMIT "
         f"not set (a page may use all {env['cores']} cores); its text is the TSV's words joined by line, "
         "paragraph and block. RapidOCR: full pipeline (detection, orientation, recognition), default "
@@ -349,7 +357,7 @@ def markdown(env: dict, rows: list[dict]) -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", type=comma_list(SETS), default=list(SETS), help="comma list (default: all)")
-    parser.add_argument("--engines", type=comma_list(ENGINES), default=list(ENGINES), help="comma list (default: all)")
+    parser.add_argument("--engines", type=comma_list(PAGE_ENGINES), default=list(PAGE_ENGINES), help="comma list (default: all)")
     parser.add_argument("--limit", type=positive_int, help="only the first N images of each set, for quick runs")
     parser.add_argument("--detector", help="ocrforge ONNX detector (default: the shipped weights/dbnet.onnx)")
     parser.add_argument("--data-root", type=Path, default=REPO.parent / "shared" / "data",
@@ -358,7 +366,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--synth-photos-n", type=positive_int, default=10, help="images in synth_photos (default 10)")
     parser.add_argument("--cache", type=Path, help="keep the rendered synthetic sets here and reuse them")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "pages.md")
-    parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)  # internal: child process
+    parser.add_argument("--worker", choices=PAGE_ENGINES, help=argparse.SUPPRESS)  # internal: child process
     parser.add_argument("--images", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
