@@ -2,6 +2,7 @@ import random
 
 import cv2
 import numpy as np
+import pytest
 
 from ocrforge.pipeline.layout import arrange
 from ocrforge.pipeline.results import Block, Word
@@ -230,3 +231,16 @@ def test_spaces_lined_up_over_three_lines_are_a_river_not_a_gutter():
     assert lines == ["watching them both for hours", "over the lazy dog again", "and the fox runs off",
                      "while a cat sat still", "and all that time too"]
 
+
+
+@pytest.mark.parametrize("growth", [0.0, 0.1, 0.2])
+def test_boxes_drawn_looser_around_their_words_keep_the_reading_order(growth):
+    # Detectors differ in how far their boxes reach past the ink; a box grown on every side by a share
+    # of its height must not join the columns or split the lines.
+    def grown(w: Word) -> Word:
+        box = np.asarray(w.box, np.float32)
+        margin = growth * float(np.linalg.norm(box[3] - box[0]))
+        return Word(w.text, w.confidence, box + np.float32([[-margin, -margin], [margin, -margin], [margin, margin], [-margin, margin]]))
+
+    blocks = arrange(shuffled([grown(w) for w in narrow_gutter_page(gutter=28)]))
+    assert [b.text for b in blocks] == ["\n".join(NARROW_LEFT), "\n".join(NARROW_RIGHT)]
