@@ -24,9 +24,9 @@ def test_a_word_list_file_takes_words_and_optional_counts(tmp_path):
     words = Lexicon.from_file(path)
     assert len(words) == 3 and "the" in words and "zebra" in words and "bat" not in words
     # The commoner word earns more; a word of the rarest count earns nothing; an unknown one pays.
-    assert words.token_score("the", finished=True) > words.token_score("zebra", finished=True) > 0
-    assert words.token_score("bath", finished=True) == 0
-    assert words.token_score("bat", finished=True) == -UNKNOWN_WORD_PENALTY
+    assert words.text_score("the", finished=True) > words.text_score("zebra", finished=True) > 0
+    assert words.text_score("bath", finished=True) == 0
+    assert words.text_score("bat", finished=True) == -UNKNOWN_WORD_PENALTY
 
 
 @pytest.mark.parametrize("text, problem", [("", "no words"), ("the many\n", "expected WORD or WORD COUNT")])
@@ -44,14 +44,23 @@ def test_a_missing_word_list_is_named():
 
 def test_only_letter_tokens_are_judged():
     words = Lexicon({"the": 10, "then": 5, "four": 3, "year": 3, "old": 3})
-    assert words.token_score("(the),", finished=True) > 0  # edge punctuation aside
-    assert words.token_score("then-four-year-old", finished=True) > 0  # each hyphenated part a word
-    assert words.token_score("then-fuor", finished=True) < 0
+    assert words.text_score("(the),", finished=True) > 0  # edge punctuation aside
+    assert words.text_score("then-four-year-old", finished=True) > 0  # each hyphenated part a word
+    assert words.text_score("then-fuor", finished=True) < 0
     for code in ("X7Q2", "$3.68", "12:45", "a@b.com"):
-        assert words.token_score(code, finished=True) == 0  # codes, prices, times: the recognizer's call
+        assert words.text_score(code, finished=True) == 0  # codes, prices, times: the recognizer's call
     # While a token is still being read, only its start has to lead to a word.
-    assert words.token_score("th", finished=False) == 0 and words.token_score("tx", finished=False) < 0
+    assert words.text_score("th", finished=False) == 0 and words.text_score("tx", finished=False) < 0
     assert words.text_score("the yea", finished=False) > 0 and words.text_score("the yea", finished=True) < 0
+
+
+def test_words_run_together_save_no_penalty():
+    # Unknown names cost once per run, so dropping the space between them gains nothing...
+    words = Lexicon({"to": 10, "the": 10})
+    assert words.text_score("zvi galil", finished=True) == words.text_score("zvigalil", finished=True) == -UNKNOWN_WORD_PENALTY
+    # ... while two known words beat the same letters run together.
+    assert words.text_score("to the", finished=True) > words.text_score("tothe", finished=True)
+    assert words.text_score("zvi 12 galil", finished=True) == -2 * UNKNOWN_WORD_PENALTY  # a number ends the run
 
 
 def test_the_word_prior_turns_an_unsure_reading_into_the_word():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import string
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,27 +61,39 @@ class Lexicon:
             frequencies[fields[0].lower()] = frequencies.get(fields[0].lower(), 0.0) + count
         return cls(frequencies, name=str(path))
 
-    def token_score(self, token: str, finished: bool) -> float:
-        """The prior's log-weight of one whitespace-free token; `finished=False` for one still being read,
-        whose last part only has to begin a known word so far."""
-        # A closing mark ends the word before it even while the token goes on; hyphens and apostrophes do not.
-        finished = finished or (token[-1:] in EDGE_PUNCTUATION and token[-1:] not in "-'")
-        core = token.strip(EDGE_PUNCTUATION) if finished else token.lstrip(EDGE_PUNCTUATION)
-        parts = [p for p in core.lower().split("-") if p]
-        if not parts or not all(p.replace("'", "").isalpha() and p.isascii() for p in parts):
-            return 0.0  # nothing to judge, or a code, number or symbol run
-        score = 0.0
-        for k, part in enumerate(parts):
-            if finished or k < len(parts) - 1:
-                score += self._bonus.get(part, -self.unknown_word_penalty)
-            elif part not in self._prefixes:
-                score -= self.unknown_word_penalty  # no known word starts like this: charged now, not at the end
+    def text_score(self, text: str, finished: bool) -> float:
+        """The prior's log-weight of a reading; `finished=False` for one still being read, whose last
+        word only has to begin a known word so far.
+
+        The penalty is charged once per run of unknown words, not per word: otherwise dropping the space
+        between two names ("ZVI GALIL" -> "ZVIGALIL") would save a penalty.
+        """
+        score, in_unknown_run = 0.0, False
+        for part, done in self._words(text, finished):
+            if part is None:  # a code, number or symbol run: not judged, and it ends a run of unknown words
+                in_unknown_run = False
+            elif done and part in self._bonus:
+                score, in_unknown_run = score + self._bonus[part], False
+            elif done or part not in self._prefixes:  # unknown, or no known word starts like this: charged now
+                score -= 0.0 if in_unknown_run else self.unknown_word_penalty
+                in_unknown_run = True
         return score
 
-    def text_score(self, text: str, finished: bool) -> float:
-        """The prior's log-weight of a reading: the sum over its tokens (the last unfinished unless `finished`)."""
+    @staticmethod
+    def _words(text: str, finished: bool) -> Iterator[tuple[str | None, bool]]:
+        """(lower-case word, whether it is complete) for each word of letters in `text`, and (None, True) for
+        each token holding digits or symbols; edge punctuation aside, hyphenated parts each a word."""
         tokens = text.split(" ")
-        return sum(self.token_score(t, finished or k < len(tokens) - 1) for k, t in enumerate(tokens))
+        for k, token in enumerate(tokens):
+            # A closing mark ends the word before it even while the token goes on; hyphens and apostrophes do not.
+            complete = finished or k < len(tokens) - 1 or (token[-1:] in EDGE_PUNCTUATION and token[-1:] not in "-'")
+            core = token.strip(EDGE_PUNCTUATION) if complete else token.lstrip(EDGE_PUNCTUATION)
+            parts = [p for p in core.lower().split("-") if p]
+            if not all(p.replace("'", "").isalpha() and p.isascii() for p in parts):
+                yield None, True
+                continue
+            for j, part in enumerate(parts):
+                yield part, complete or j < len(parts) - 1
 
 
 @lru_cache(maxsize=1)
