@@ -63,6 +63,15 @@ def test_read_returns_the_json_of_ocrforge_read(client):
     assert [w["text"] for w in page["lines"][0]["words"]] == ["HARBOUR", "CAFE"]
 
 
+def test_read_takes_the_built_in_word_list_and_refuses_others(client):
+    upload = {"file": ("cafe.png", _png(_sign("HARBOUR CAFE")), "image/png")}
+    response = client.post("/v1/read", params={"lexicon": "english"}, files=upload)
+    assert response.status_code == 200, response.text
+    assert response.json()["text"] == "HARBOUR CAFE"
+    refused = client.post("/v1/read", params={"lexicon": "/etc/passwd"}, files=upload)  # no files named by clients
+    assert refused.status_code == 422 and "lexicon" in refused.json()["error"]
+
+
 @pytest.mark.parametrize("name, data, status, message", [
     ("notes.txt", b"not an image at all", 400, "notes.txt: not an image"),
     ("empty.png", b"", 400, "empty.png: empty upload"),

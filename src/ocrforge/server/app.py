@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from fastapi import FastAPI, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -34,6 +35,7 @@ from ocrforge.scan.pdf import pdf_bytes
 from ocrforge.scan.scanner import NoPageError, scan
 from ocrforge.server.access import allow_origins, require_api_key
 from ocrforge.server.limits import Limits, QueueFull, WorkQueue
+from ocrforge.text.lexicon import english
 
 STATIC = resources.files("ocrforge.server") / "static"
 THUMBNAIL_SIDE = 480
@@ -132,12 +134,17 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
         return {"status": "ok", "version": __version__, "index": str(server.db) if server.db else None}
 
     @app.post("/v1/read", summary="Every word in an image, with boxes and confidences (the JSON of `ocrforge read`)")
-    async def read(request: Request, file: UploadFile, max_side: int = Query(DEFAULT_MAX_SIDE, ge=64, le=4096)) -> dict:
+    async def read(request: Request, file: UploadFile, max_side: int = Query(DEFAULT_MAX_SIDE, ge=64, le=4096),
+                   lexicon: Literal["english"] | None = Query(None, description="prefer known English words where unsure")) -> dict:
         data = await upload_bytes(request, file)
         server = state(request)
+        try:
+            words = english() if lexicon else None
+        except ModuleNotFoundError:
+            raise ApiError(501, "this server has no word list: pip install 'ocrforge[lexicon]'") from None
 
         def job() -> dict:
-            page = server.ocr.read(decode(data, file.filename, server.limits.max_pixels), max_side=max_side)
+            page = server.ocr.read(decode(data, file.filename, server.limits.max_pixels), max_side=max_side, lexicon=words)
             page.path = file.filename
             return page.to_dict()
 
