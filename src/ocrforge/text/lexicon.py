@@ -30,7 +30,6 @@ class Lexicon:
         words = {w.lower(): f for w, f in frequencies.items() if w and f > 0}
         if not words:
             raise ValueError(f"{name}: no words")
-        self.name = name
         self.unknown_word_penalty = unknown_word_penalty
         rarest = min(words.values())
         self._bonus = {w: frequency_weight * math.log(f / rarest) for w, f in words.items()}
@@ -111,7 +110,7 @@ def english() -> Lexicon:
 
 
 def load_lexicon(spec: str | Path) -> Lexicon:
-    """"english" for the built-in list, otherwise a word list file (see Lexicon.from_file)."""
+    """The built-in list for "english", otherwise the word list file `spec` (see Lexicon.from_file)."""
     if str(spec) == "english":
         return english()
     path = Path(spec)
