@@ -282,14 +282,21 @@ def measure(engine: str, name: str, truths: list[Truth], detector: str | None, s
         "seconds": reply["seconds"], "s_per_image": reply["seconds"] / len(truths),
         "peak_rss_mb": reply["peak_rss_mb"],
         # Lines are kept only where they were scored: the raw file has to travel with the repository.
-        "predictions": [{"path": str(t.path), **{k: v for k, v in page.items() if k != "lines" or name in PHRASE_SETS}}
+        "predictions": [{"path": str(t.path), **{k: stored(v) if k in ("words", "lines") else v for k, v in page.items()
+                                                  if k != "lines" or name in PHRASE_SETS}}
                         for t, page in zip(truths, reply["pages"])],
     }
 
 
+def stored(words: list[dict]) -> list[dict]:
+    """Words as the raw file keeps them: boxes in whole pixels, confidences to 3 places (the file travels
+    with the repository; scoring used the full precision)."""
+    return [{**w, "box": np.round(w["box"]).astype(int).tolist(),
+             **({"confidence": round(w["confidence"], 3)} if "confidence" in w else {})} for w in words]
+
+
 def truth_record(truth: Truth) -> dict:
-    words = None if truth.quads is None else [
-        {"text": t, "box": np.round(q, 1).tolist()} for q, t in zip(truth.quads, truth.words)]
+    words = None if truth.quads is None else stored([{"text": t, "box": q} for q, t in zip(truth.quads, truth.words)])
     return {"path": str(truth.path), "text": truth.text, "words": words}
 
 
