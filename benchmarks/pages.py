@@ -281,11 +281,17 @@ def measure(engine: str, name: str, truths: list[Truth], detector: str | None, s
         **row, "status": "ok", "n": len(truths), **score_set(name, truths, reply["pages"]),
         "seconds": reply["seconds"], "s_per_image": reply["seconds"] / len(truths),
         "peak_rss_mb": reply["peak_rss_mb"],
-        # Lines are kept only where they were scored: the raw file has to travel with the repository.
+        # Lines are kept only where they were scored, page texts only where a page text was scored (elsewhere
+        # they are the words' texts in order): the raw file has to travel with the repository.
         "predictions": [{"path": str(t.path), **{k: stored(v) if k in ("words", "lines") else v for k, v in page.items()
-                                                  if k != "lines" or name in PHRASE_SETS}}
+                                                  if kept(k, name, t)}}
                         for t, page in zip(truths, reply["pages"])],
     }
+
+
+def kept(key: str, name: str, truth: Truth) -> bool:
+    """Whether the raw file keeps this part of an engine's page."""
+    return {"lines": name in PHRASE_SETS, "text": truth.text is not None}.get(key, True)
 
 
 def stored(words: list[dict]) -> list[dict]:
