@@ -72,6 +72,17 @@ def test_read_takes_the_built_in_word_list_and_refuses_others(client):
     assert refused.status_code == 422 and "lexicon" in refused.json()["error"]
 
 
+def test_a_word_list_the_server_lacks_is_named_not_a_crash(client, monkeypatch):
+    def missing():
+        raise ModuleNotFoundError("No module named 'wordfreq'", name="wordfreq")
+
+    monkeypatch.setattr("ocrforge.server.app.english", missing)
+    response = client.post("/v1/read", params={"lexicon": "english"},
+                           files={"file": ("cafe.png", _png(_sign("CAFE")), "image/png")})
+    assert response.status_code == 501 and "ocrforge[lexicon]" in response.json()["error"]
+    assert client.get("/healthz").status_code == 200
+
+
 @pytest.mark.parametrize("name, data, status, message", [
     ("notes.txt", b"not an image at all", 400, "notes.txt: not an image"),
     ("empty.png", b"", 400, "empty.png: empty upload"),

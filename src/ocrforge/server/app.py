@@ -138,12 +138,12 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
                    lexicon: Literal["english"] | None = Query(None, description="prefer known English words where unsure")) -> dict:
         data = await upload_bytes(request, file)
         server = state(request)
-        try:
-            words = english() if lexicon else None
-        except ModuleNotFoundError:
-            raise ApiError(501, "this server has no word list: pip install 'ocrforge[lexicon]'") from None
 
         def job() -> dict:
+            try:
+                words = english() if lexicon else None  # loaded once, off the event loop
+            except ModuleNotFoundError:
+                raise ApiError(501, "this server has no word list: pip install 'ocrforge[lexicon]'") from None
             page = server.ocr.read(decode(data, file.filename, server.limits.max_pixels), max_side=max_side, lexicon=words)
             page.path = file.filename
             return page.to_dict()
