@@ -21,7 +21,7 @@ from ocrforge.data.readers import open_dataset
 from ocrforge.eval.metrics import score
 from ocrforge.preprocess import batches_by_width
 from ocrforge.runtime.recognizer import Recognizer, shipped_model
-from ocrforge.text.ctc import decode_batch
+from ocrforge.text.ctc import BEAM_WITH_LEXICON, beam_decode, greedy_decode
 from ocrforge.text.lexicon import Lexicon, english_frequencies
 
 GRID = {"unknown_word_penalty": (1.0, 2.0, 3.0, 4.0, 6.0, 9.0), "frequency_weight": (0.0, 0.1, 0.3, 0.5, 0.8)}
@@ -51,12 +51,13 @@ def main() -> None:
     recognizer = Recognizer(args.model or shipped_model("crnn.onnx"))
     data = {name: frame_probabilities(recognizer, spec.format(root=args.data_root), SROIE_CROPS if name == "sroie" else None)
             for name, spec in tqdm(SETS.items(), desc="probabilities")}
-    charset, stride = recognizer.info.charset, recognizer.info.width_stride
+    charset = recognizer.info.charset
 
     def row(label: str, lexicon: Lexicon | None) -> str:
         accuracy = {}
         for name, (frames, labels) in data.items():
-            texts = [decode_batch(f[None], np.array([len(f) * stride]), stride, charset, lexicon=lexicon)[0].text for f in frames]
+            texts = [greedy_decode(f, charset).text if lexicon is None
+                     else beam_decode(f, charset, BEAM_WITH_LEXICON, lexicon=lexicon).text for f in frames]
             accuracy[name] = score(texts, labels).word_accuracy_alnum
         cells = " | ".join(f"{accuracy[name]:.1%}" for name in SETS)
         return f"| {label} | {cells} | {np.mean(list(accuracy.values())):.1%} |"

@@ -55,10 +55,9 @@ def main() -> None:
                 kept = [w for w in words if w.confidence >= threshold]
                 quads, texts = [w.box for w in kept], [w.text for w in kept]
                 exact.add(spotting_score(quads, texts, item.quads, item.texts, same, ignore=item.ignore))
-                counted = counted_predictions(quads, {i for i, _ in match(quads, item.quads)}, item.ignore)
-                partial[0] += sum(1 - normalized_distance(texts[i].casefold(), item.texts[j].casefold())
-                                  for i, j in match(quads, item.quads))
-                partial[1] += counted
+                matches = match(quads, item.quads)
+                partial[0] += sum(1 - normalized_distance(texts[i].casefold(), item.texts[j].casefold()) for i, j in matches)
+                partial[1] += counted_predictions(quads, {i for i, _ in matches}, item.ignore)
                 partial[2] += len(item.quads)
             precision, recall = partial[0] / max(partial[1], 1), partial[0] / max(partial[2], 1)
             row[name] = exact.hmean

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from ocrforge.io.images import ImageSource, load_image
-from ocrforge.runtime.recognizers import default_recognizer
+from ocrforge.runtime.recognizers import default_recognizer, word_list_for
 from ocrforge.text.ctc import Decoded
-from ocrforge.text.lexicon import load_lexicon
 
 
 def recognize(images: ImageSource | list[ImageSource], decoder: str = "greedy", model: str | None = None,
@@ -22,5 +21,5 @@ def recognize(images: ImageSource | list[ImageSource], decoder: str = "greedy", 
     if not isinstance(images, list):
         images = [images]
     arrays = [load_image(im) for im in images]
-    words = load_lexicon(lexicon) if lexicon is not None else None
-    return default_recognizer(model).recognize(arrays, decoder=decoder, lexicon=words)
+    recognizer = default_recognizer(model)
+    return recognizer.recognize(arrays, decoder=decoder, lexicon=word_list_for(recognizer, lexicon))

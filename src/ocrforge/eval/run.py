@@ -11,8 +11,7 @@ from tqdm import tqdm
 
 from ocrforge.data.readers import open_dataset
 from ocrforge.eval.recognition import RecognitionReport, report
-from ocrforge.runtime.recognizers import load_recognizer
-from ocrforge.text.lexicon import load_lexicon
+from ocrforge.runtime.recognizers import load_recognizer, word_list_for
 
 
 def format_report(rep: RecognitionReport, title: str) -> str:
@@ -33,9 +32,9 @@ def format_report(rep: RecognitionReport, title: str) -> str:
 def evaluate_recognizer(spec: str, model: Path | str | None, limit: int | None, ignore_spaces: bool, decoder: str, as_json: bool,
                         lexicon: str | None = None) -> int:
     try:
-        words = load_lexicon(lexicon) if lexicon is not None else None
-        samples = list(tqdm(open_dataset(spec, limit), desc="read", unit="crop", disable=as_json))
         recognizer = load_recognizer(model)
+        words = word_list_for(recognizer, lexicon)
+        samples = list(tqdm(open_dataset(spec, limit), desc="read", unit="crop", disable=as_json))
     except (ValueError, FileNotFoundError, ImportError) as err:
         print(f"ocrforge eval: {err}", file=sys.stderr)
         return 2
@@ -44,11 +43,7 @@ def evaluate_recognizer(spec: str, model: Path | str | None, limit: int | None, 
         return 2
     start = time.perf_counter()
     crops = [recognizer.prepare(s.image) for s in samples]
-    try:
-        predictions = [r.text for r in recognizer.recognize_prepared(crops, decoder, lexicon=words)]
-    except ValueError as err:  # a word list given to an attention recognizer
-        print(f"ocrforge eval: {err}", file=sys.stderr)
-        return 2
+    predictions = [r.text for r in recognizer.recognize_prepared(crops, decoder, lexicon=words)]
     seconds = time.perf_counter() - start
     rep = report(predictions, [s.text for s in samples], seconds, [s.source for s in samples],
                  [s.lexicon for s in samples], ignore_spaces)

@@ -17,6 +17,8 @@ from ocrforge.text.ctc import Decoded
 from ocrforge.text.lexicon import Lexicon
 from ocrforge.text.tokens import Tokenizer
 
+NO_WORD_LIST = "decoding with a word list needs a CTC recognizer (crnn), not an attention one"
+
 
 class AttentionRecognizer:
     """Reads cropped words or lines like `Recognizer`, and can say where it looked (`read_prepared`)."""
@@ -73,7 +75,7 @@ class AttentionRecognizer:
                            lexicon: Lexicon | None = None) -> list[Decoded]:
         """Like `read_prepared`, without the attention maps; long lines are read in pieces cut at spaces."""
         if lexicon is not None:
-            raise ValueError("decoding with a word list needs a CTC recognizer (crnn), not an attention one")
+            raise ValueError(NO_WORD_LIST)
         pieces = [line_pieces(crop) for crop in crops]
         readings = iter(self.read_prepared([piece for parts in pieces for piece in parts], decoder, batch_size))
         return [_joined([next(readings).decoded for _ in parts]) for parts in pieces]

@@ -12,10 +12,9 @@ from ocrforge.pipeline.alto import to_alto
 from ocrforge.pipeline.formats import to_hocr, to_json, to_text
 from ocrforge.pipeline.ocr import OCR
 from ocrforge.pipeline.visualize import save_visualization
-from ocrforge.runtime.attention import AttentionRecognizer
 from ocrforge.runtime.inputs import count_images, iter_images
 from ocrforge.runtime.recognize_cli import UsageError, collect_paths
-from ocrforge.text.lexicon import load_lexicon
+from ocrforge.runtime.recognizers import word_list_for
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,9 +23,7 @@ def run(args: argparse.Namespace) -> int:
         if not paths:
             raise UsageError("no input images (give paths, folders or --from-file)")
         ocr = OCR(args.detector, args.recognizer)
-        lexicon = load_lexicon(args.lexicon) if args.lexicon else None
-        if lexicon is not None and isinstance(ocr.recognizer, AttentionRecognizer):
-            raise UsageError("--lexicon needs a CTC recognizer (crnn), not an attention one")
+        lexicon = word_list_for(ocr.recognizer, args.lexicon)
     except (UsageError, FileNotFoundError, ValueError) as err:
         print(f"ocrforge read: {err}", file=sys.stderr)
         return 2

@@ -11,10 +11,8 @@ from PIL import Image
 
 from ocrforge.io.images import IMAGE_SUFFIXES, ImageError, load_image
 from ocrforge.pipeline.visualize import draw_attention
-from ocrforge.runtime.attention import AttentionRecognizer
-from ocrforge.runtime.recognizers import load_recognizer
+from ocrforge.runtime.recognizers import load_recognizer, word_list_for
 from ocrforge.text.escape import escape
-from ocrforge.text.lexicon import load_lexicon
 
 
 class UsageError(Exception):
@@ -47,9 +45,7 @@ def run(args: argparse.Namespace) -> int:
         recognizer = load_recognizer(args.model or args.arch)
         if args.explain and not hasattr(recognizer, "read_prepared"):
             raise UsageError("--explain needs an attention recognizer (--arch attention); CTC has no attention to show")
-        lexicon = load_lexicon(args.lexicon) if args.lexicon else None
-        if lexicon is not None and isinstance(recognizer, AttentionRecognizer):
-            raise UsageError("--lexicon needs a CTC recognizer (crnn), not an attention one")
+        lexicon = word_list_for(recognizer, args.lexicon)
     except (UsageError, FileNotFoundError, ValueError) as err:
         print(f"ocrforge recognize: {err}", file=sys.stderr)
         return 2

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ocrforge.runtime.attention import AttentionRecognizer
+from ocrforge.runtime.attention import NO_WORD_LIST, AttentionRecognizer
 from ocrforge.runtime.recognizer import Recognizer, shipped_model
+from ocrforge.text.lexicon import Lexicon, load_lexicon
 
 
 SHIPPED = {"crnn": "crnn.onnx", "attention": "attention.onnx"}  # --recognizer / --arch NAME -> shipped file
@@ -30,3 +31,15 @@ def load_recognizer(model: str | Path | None = None, threads: int | None = None)
 def default_recognizer(model: str | None = None) -> Recognizer | AttentionRecognizer:
     """`load_recognizer`, kept loaded for the Python API's repeated calls."""
     return load_recognizer(model)
+
+
+def word_list_for(recognizer: Recognizer | AttentionRecognizer, spec: str | None) -> Lexicon | None:
+    """The word list `spec` names ("english" or a file) for decoding `recognizer`'s output; None for none.
+
+    Raises ValueError, before any reading starts, for an attention recognizer (it decodes without CTC,
+    so it has no use for one) or for a list that cannot be read."""
+    if spec is None:
+        return None
+    if isinstance(recognizer, AttentionRecognizer):
+        raise ValueError(NO_WORD_LIST)
+    return load_lexicon(spec)
