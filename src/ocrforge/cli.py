@@ -197,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     words.add_argument("--n", type=int, default=200)
     words.add_argument("--out", type=Path, required=True)
     words.add_argument("--seed", type=int, default=0)
-    words.add_argument("--preset", choices=["mixed", "clean", "degraded", "arched"], default="mixed")
+    words.add_argument("--preset", choices=["mixed", "training", "clean", "degraded", "arched"], default="mixed")
     words.add_argument("--fonts", choices=["train", "holdout"], default="train")
     words.set_defaults(run=_cmd_synth_words)
     shards = synth.add_parser("shards", help="pre-render training shards (uint8 crops, model-ready)")

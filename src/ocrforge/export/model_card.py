@@ -6,7 +6,7 @@ import ast
 from dataclasses import asdict
 from pathlib import Path
 
-from ocrforge.data.synth.recipe import SynthRecipe
+from ocrforge.data.synth.recipe import TRAINING
 
 INPUTS = {  # by architecture where it has its own input, else by task
     "recognizer": "- Input: grayscale crop scaled to 32 px high (width follows the aspect ratio), 1-99 percentile contrast stretch; "
@@ -82,7 +82,7 @@ def _data_recipe(task: str, state: dict) -> str:
 
     real, caseless, real_val, shares = _real_sets(lineage)
     synthetic = ("Synthetic (`ocrforge.data.synth`), training stream seeds >= 1000, train font split; recipe "
-                 f"`{asdict(SynthRecipe())}`.")
+                 f"`{asdict(TRAINING)}` (since stage 7; `real_look` 0 before).")
     if real or caseless:
         synthetic += (f" Mixed in ({'/'.join(f'{s:.0%}' for s in shares)} of every batch), real crops augmented on every draw: "
                       + ", ".join(f"`{spec}`" for spec in real)

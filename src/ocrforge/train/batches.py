@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import torch
 
-from ocrforge.data.synth.recipe import SynthRecipe, sample
+from ocrforge.data.synth.recipe import TRAINING, SynthRecipe, sample
 from ocrforge.data.synth.shards import Shard, load_shard
 from ocrforge.preprocess import MIN_WIDTH, pad_batch, prepare_crop
 from ocrforge.text.charset import Charset
@@ -106,7 +106,7 @@ def _keep_numpy(chunk: list[Sample]) -> list[Sample]:
 
 
 def live_chunks(seed: int, chunk_size: int, workers: int, first_chunk: int = 0) -> Iterator[list[Sample]]:
-    stream = SynthStream(seed, SynthRecipe(), chunk_size, first_chunk)
+    stream = SynthStream(seed, TRAINING, chunk_size, first_chunk)
     loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=workers,
                                          collate_fn=_keep_numpy, prefetch_factor=2 if workers else None)
     yield from loader

@@ -74,8 +74,9 @@ def low_resolution(img: np.ndarray, rng: Rng, text_height: float | None = None) 
     return cv2.resize(small, (w, h), interpolation=rng.choice([cv2.INTER_LINEAR, cv2.INTER_NEAREST, cv2.INTER_CUBIC]))
 
 
-def jpeg(img: np.ndarray, rng: Rng) -> np.ndarray:
-    quality = int(rng.integers(8, 60))
+def jpeg(img: np.ndarray, rng: Rng, qualities: tuple[int, int] = (8, 60)) -> np.ndarray:
+    """Encode and decode at a quality drawn from [low, high) of `qualities` (default: the blocky end)."""
+    quality = int(rng.integers(*qualities))
     ok, buf = cv2.imencode(".jpg", np.clip(img, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, quality])
     return cv2.imdecode(buf, cv2.IMREAD_UNCHANGED).astype(np.float32).reshape(img.shape) if ok else img
 

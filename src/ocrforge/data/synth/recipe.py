@@ -22,6 +22,9 @@ class SynthRecipe:
     clean_fraction: float = 0.2  # share of samples rendered with no degradation at all
     vocabulary: str = "mixed"  # "mixed": words, numbers, dates, codes, URLs...; "dictionary": dictionary words only
     arched_fraction: float = 0.0  # share of single words set along a circular arc (signs, stamps, labels)
+    # Share of samples drawn to look as real crops were measured to (render_text's real_look): real
+    # photos' colours, tight cuts, perspective, camera JPEG. 0 keeps the streams of earlier recipes.
+    real_look: float = 0.0
 
     def __post_init__(self) -> None:
         if self.vocabulary not in ("mixed", "dictionary"):
@@ -33,6 +36,7 @@ class SynthRecipe:
 CLEAN = SynthRecipe(line_fraction=0.0, min_strength=0.0, max_strength=0.0, clean_fraction=1.0)
 DEGRADED = SynthRecipe(line_fraction=0.0, min_strength=0.5, max_strength=1.0, clean_fraction=0.0)
 ARCHED = SynthRecipe(line_fraction=0.0, min_strength=0.0, max_strength=0.4, clean_fraction=0.3, arched_fraction=1.0)
+TRAINING = SynthRecipe(real_look=0.6)  # what recognizers train on
 
 
 def sample(seed: int, index: int, recipe: SynthRecipe = SynthRecipe()) -> tuple[np.ndarray, str]:
@@ -58,4 +62,5 @@ def sample_with_face(seed: int, index: int, recipe: SynthRecipe = SynthRecipe())
     strength = 0.0 if rng.random() < recipe.clean_fraction else rng.uniform(recipe.min_strength, recipe.max_strength)
     # Drawn only when arcs are asked for, so recipes without them keep their streams.
     arched = recipe.arched_fraction > 0 and " " not in text and rng.random() < recipe.arched_fraction
-    return render_text(text, face, rng, strength, arched), text, face
+    real_look = recipe.real_look > 0 and rng.random() < recipe.real_look
+    return render_text(text, face, rng, strength, arched, real_look), text, face

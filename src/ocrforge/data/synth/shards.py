@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ocrforge.data.synth.recipe import SynthRecipe, sample
+from ocrforge.data.synth.recipe import TRAINING, SynthRecipe, sample
 from ocrforge.preprocess import INPUT_HEIGHT, prepare_crop
 
 
@@ -30,7 +30,7 @@ class Shard:
 
 
 def _word_sample(seed: int, index: int) -> tuple[np.ndarray, str]:
-    return sample(seed, index, SynthRecipe())
+    return sample(seed, index, TRAINING)
 
 
 def _arched_sample(seed: int, index: int) -> tuple[np.ndarray, str]:

@@ -9,12 +9,12 @@ import cv2
 from tqdm import tqdm
 
 from ocrforge.data.readers.boxes import save_boxes
-from ocrforge.data.synth.recipe import ARCHED, CLEAN, DEGRADED, SynthRecipe, sample_with_face
+from ocrforge.data.synth.recipe import ARCHED, CLEAN, DEGRADED, TRAINING, SynthRecipe, sample_with_face
 from ocrforge.data.synth.scenes import detection_sample
 from ocrforge.data.synth.shards import render_shard, save_shard
 from ocrforge.text.escape import escape
 
-PRESETS = {"mixed": SynthRecipe(), "clean": CLEAN, "degraded": DEGRADED, "arched": ARCHED}
+PRESETS = {"mixed": SynthRecipe(), "training": TRAINING, "clean": CLEAN, "degraded": DEGRADED, "arched": ARCHED}
 
 
 def write_samples(out: Path, n: int, seed: int, preset: str = "mixed", fonts: str = "train") -> None:
