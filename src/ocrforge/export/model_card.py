@@ -82,7 +82,7 @@ def _data_recipe(task: str, state: dict) -> str:
 
     real, caseless, real_val, shares = _real_sets(lineage)
     synthetic = ("Synthetic (`ocrforge.data.synth`), training stream seeds >= 1000, train font split; recipe "
-                 f"`{asdict(TRAINING)}` (since stage 7; `real_look` 0 before).")
+                 f"`{asdict(TRAINING)}` (`real_look` 0 in the stages trained up to session 15).")
     if real or caseless:
         synthetic += (f" Mixed in ({'/'.join(f'{s:.0%}' for s in shares)} of every batch), real crops augmented on every draw: "
                       + ", ".join(f"`{spec}`" for spec in real)
