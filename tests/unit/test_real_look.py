@@ -6,11 +6,7 @@ import cv2
 import numpy as np
 
 from ocrforge.data.synth import SynthRecipe, sample
-from ocrforge.data.synth.real_colours import MIN_LUMA_GAP, ground_and_ink, table
-
-
-def _luma(rgb: np.ndarray) -> float:
-    return float(np.dot(rgb, [0.299, 0.587, 0.114]))
+from ocrforge.data.synth.real_colours import MIN_LUMA_GAP, ground_and_ink, luma, table
 
 
 def test_ground_and_ink_of_a_sign_and_the_shipped_table():
@@ -21,7 +17,7 @@ def test_ground_and_ink_of_a_sign_and_the_shipped_table():
 
     pairs = table()
     assert pairs.shape[1:] == (2, 3) and len(pairs) >= 200
-    gaps = np.array([_luma(ink) - _luma(ground) for ground, ink in pairs])
+    gaps = np.array([luma(ink) - luma(ground) for ground, ink in pairs])
     assert (np.abs(gaps) >= MIN_LUMA_GAP - 1).all()
     assert 0.4 < (gaps > 0).mean() < 0.9  # real signs are light on dark about as often as not
 
@@ -32,7 +28,7 @@ def _look(recipe: SynthRecipe, n: int = 40) -> tuple[float, float]:
     for i in range(n):
         image, _ = sample(21, i, recipe)
         ground, ink = ground_and_ink(image)
-        light_on_dark.append(_luma(ink) > _luma(ground))
+        light_on_dark.append(luma(ink) > luma(ground))
         _, binary = cv2.threshold(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         rows = np.nonzero(((binary > 0) == light_on_dark[-1]).mean(axis=1) > 0.02)[0]
         fill.append((rows[-1] - rows[0] + 1) / image.shape[0] if len(rows) else 0.0)

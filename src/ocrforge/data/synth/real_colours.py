@@ -3,8 +3,8 @@
 Real scene words are light on dark far more often than the engine's own colour choice makes them
 (65% of the pairs measured on train_real's scene words, against 30% of the engine's own choices with
 training's inversions), and their colours come in pairs no rule writes down (white on a red sign, gold
-on black). `real_colours.txt` holds pairs measured on real training
-crops; rebuild it with `python -m ocrforge.data.synth.real_colours FOLDER... > real_colours.txt`.
+on black). `real_colours.txt` holds pairs measured on real training crops; rebuild it with
+`python -m ocrforge.data.synth.real_colours FOLDER... > real_colours.txt`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def ground_and_ink(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return centres[ground], centres[1 - ground]
 
 
-def _luma(rgb: np.ndarray) -> float:
+def luma(rgb: np.ndarray) -> float:
+    """Luminance of an RGB colour (ITU-R BT.601 weights, as OpenCV's gray)."""
     return float(rgb @ np.float32([0.299, 0.587, 0.114]))
 
 
@@ -46,7 +47,7 @@ def measure(folders: list[str], size: int = TABLE_SIZE, seed: int = 0) -> np.nda
             if sample.image.ndim != 3 or min(sample.image.shape[:2]) < 8:
                 continue
             ground, ink = ground_and_ink(sample.image)
-            if abs(_luma(ground) - _luma(ink)) >= MIN_LUMA_GAP:
+            if abs(luma(ground) - luma(ink)) >= MIN_LUMA_GAP:
                 pairs.append((ground, ink))
     picks = np.random.default_rng(seed).choice(len(pairs), size=min(size, len(pairs)), replace=False)
     return np.clip(np.round([pairs[i] for i in picks]), 0, 255).astype(np.uint8)
