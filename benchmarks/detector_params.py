@@ -17,8 +17,9 @@ from tqdm import tqdm
 
 from ocrforge.detect.boxes import BoxParams, boxes_from_prob
 from ocrforge.detect.inputs import to_original
+from ocrforge.detect.sizes import DEFAULT_MAX_SIDE
 from ocrforge.eval.detection import MatchScore, score_image
-from ocrforge.runtime.detector import DEFAULT_MAX_SIDE, Detector
+from ocrforge.runtime.detector import Detector
 from ocrforge.train.detector import validation_images
 
 GRID = {"bin_thresh": (0.2, 0.3, 0.4), "box_thresh": (0.4, 0.5, 0.6), "unclip_ratio": (1.0, 1.1, 1.2, 1.3, 1.45, 1.6, 1.75)}

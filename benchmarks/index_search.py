@@ -1,4 +1,4 @@
-"""Issue #7's indexing and search targets: 640x480 photos indexed per second, and search latency on
+"""Indexing and search speed: 640x480 photos indexed per second, and search latency on
 an index of 100,000 text rows.
 
 Indexing: N synthetic 640x480 scenes (holdout fonts, seed 63, written once as JPEG to --cache) indexed

@@ -20,7 +20,8 @@ from tqdm import tqdm
 from ocrforge.data.readers import open_dataset
 from ocrforge.eval.metrics import score
 from ocrforge.preprocess import batches_by_width
-from ocrforge.runtime.recognizer import Recognizer, shipped_model
+from ocrforge.runtime.onnx import RECOGNIZERS, shipped_model
+from ocrforge.runtime.recognizer import Recognizer
 from ocrforge.text.ctc import BEAM_WITH_LEXICON, beam_decode, greedy_decode
 from ocrforge.text.lexicon import Lexicon, english_frequencies
 
@@ -48,7 +49,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="ONNX CTC recognizer (default: the shipped CRNN)")
     parser.add_argument("--data-root", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
     args = parser.parse_args()
-    recognizer = Recognizer(args.model or shipped_model("crnn.onnx"))
+    recognizer = Recognizer(args.model or shipped_model(RECOGNIZERS["crnn"]))
     data = {name: frame_probabilities(recognizer, spec.format(root=args.data_root), SROIE_CROPS if name == "sroie" else None)
             for name, spec in tqdm(SETS.items(), desc="probabilities")}
     charset = recognizer.info.charset

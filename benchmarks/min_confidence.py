@@ -8,7 +8,7 @@ trained on, never a benchmark's images) is read once with nothing dropped; every
 scored on the same words: spotting H-mean (box at IoU >= 0.5 and text equal ignoring case), and the
 same with partial credit (a matched pair counts 1 - its normalised edit distance, so a word read one
 letter wrong still mostly helps a page's text, as it does its CER); don't-care regions count neither way.
-Session 14 measured the best at 0.7 and did not adopt it: on whole pages and page photos the words it
+The best, 0.7, was measured and not adopted: on whole pages and page photos the words it
 drops are mostly right, and their CER rose (see the detector's model card); `OCR.read` keeps every word.
 
     python benchmarks/min_confidence.py [--detector PATH]
@@ -20,18 +20,17 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
-
 from common import REPO, environment, environment_lines, write_report
+from tqdm import tqdm
 
 SETS = ("ic03_scenes", "ic13_borndigital", "sroie_receipts")
 THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def main() -> None:
-    from ocrforge.data.readers.boxes import read_boxes
     from rapidfuzz.distance.Levenshtein import normalized_distance
 
+    from ocrforge.data.readers.boxes import read_boxes
     from ocrforge.eval.detection import MatchScore, counted_predictions, match
     from ocrforge.eval.pages import spotting_score
     from ocrforge.pipeline.ocr import OCR

@@ -24,20 +24,17 @@ from __future__ import annotations
 import argparse
 import itertools
 import operator
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
-from tqdm import tqdm
 
 # benchmarks/ is on sys.path because scripts are run from it (python benchmarks/pages.py)
-from common import REPO, call_worker, comma_list, environment, environment_lines, positive_int, serve, write_report
+from common import (REPO, Runner, Workers, bench_main, benchmark_parser, comma_list, environment, positive_int,
+                    report_head, timed, word)
+from peers import rapidocr_pages, tesseract_pages
+from tqdm import tqdm
 
 REAL_SETS = ("pages_tesseract", "receipts_det")
 # The validation splits of the real training images (never trained on): word boxes, don't-care regions kept.
@@ -107,18 +104,7 @@ def load_set(name: str, data_root: Path, cache: Path, synth_n: dict[str, int], l
 # Each runner takes the image paths and returns, per image, {"text": page text in reading order,
 # "words": [{"text", "box": 4 [x, y] points, "confidence"}]} and the seconds the set took. Timing
 # covers decoding the image file and reading it, for every engine, and excludes the one-off model load.
-
-
-def word(text: str, box: np.ndarray, confidence: float) -> dict:
-    box = np.round(np.asarray(box, float).reshape(4, 2), 1).tolist()
-    return {"text": text, "box": box, "confidence": round(float(confidence), 4)}
-
-
-def timed(read: Callable[[Path], dict], paths: list[Path], desc: str) -> tuple[list[dict], float]:
-    read(paths[0])  # warm-up: ONNX Runtime allocates on the first run; page cache and libraries for tesseract
-    start = time.perf_counter()
-    pages = [read(p) for p in tqdm(paths, desc=desc, unit="img")]
-    return pages, time.perf_counter() - start
+# Tesseract and RapidOCR: peers.tesseract_pages and peers.rapidocr_pages.
 
 
 def run_ocrforge(paths: list[Path], detector: str | None, lexicon: str | None = None) -> tuple[list[dict], float]:
@@ -136,82 +122,14 @@ def run_ocrforge(paths: list[Path], detector: str | None, lexicon: str | None = 
     return timed(read, paths, "ocrforge")
 
 
-def tesseract_page(tsv: str) -> dict:
-    """Words (level-5 rows) with axis-aligned boxes; text: the words of a line joined by spaces,
-    lines by newlines, paragraphs and blocks by blank lines (the TSV's block, paragraph, line numbers)."""
-    words, lines, line_boxes = [], {}, {}  # (block, par, line) -> words, in Tesseract's reading order
-    for row in tsv.splitlines()[1:]:
-        fields = row.split("\t")
-        if len(fields) == 12 and fields[0] == "4":  # a line's row: its box
-            left, top, width, height = map(float, fields[6:10])
-            line_boxes[tuple(fields[2:5])] = [[left, top], [left + width, top], [left + width, top + height], [left, top + height]]
-        if len(fields) < 12 or fields[0] != "5" or float(fields[10]) < 0 or not fields[11].strip():
-            continue
-        left, top, width, height = map(float, fields[6:10])
-        box = [[left, top], [left + width, top], [left + width, top + height], [left, top + height]]
-        words.append(word(fields[11].strip(), box, float(fields[10]) / 100))  # conf is 0..100
-        lines.setdefault(tuple(fields[2:5]), []).append(words[-1]["text"])
-    text, previous = "", None
-    for key, line in lines.items():
-        if previous is not None:
-            text += "\n" if key[:2] == previous[:2] else "\n\n"
-        text += " ".join(line)
-        previous = key
-    line_words = [word(" ".join(texts), line_boxes[key], 1.0) for key, texts in lines.items() if key in line_boxes]
-    return {"text": text, "words": words, "lines": line_words}
-
-
-def run_tesseract(paths: list[Path], detector: str | None) -> tuple[list[dict], float]:
-    if shutil.which("tesseract") is None:
-        raise RuntimeError("tesseract is not on PATH")
-
-    def read(path: Path) -> dict:
-        # One process per page, one page at a time; OMP_THREAD_LIMIT is left alone, so it may use every core.
-        done = subprocess.run(["tesseract", str(path), "stdout", "--psm", "3", "-l", "eng", "tsv"],
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"tesseract failed on {path}: {done.stderr.strip()}")
-        return tesseract_page(done.stdout)
-
-    return timed(read, paths, "tesseract")
-
-
-def run_rapidocr(paths: list[Path], detector: str | None) -> tuple[list[dict], float]:
-    from rapidocr import RapidOCR
-
-    from ocrforge.io.images import load_image
-
-    engine = RapidOCR(params={"Global.log_level": "warning"})
-
-    def read(path: Path) -> dict:
-        result = engine(load_image(path)[..., ::-1])  # RapidOCR takes arrays as OpenCV BGR
-        if result.boxes is None or result.txts is None:  # nothing found
-            return {"text": "", "words": []}
-        # Its boxes are lines (phrases), sorted top to bottom: that order is its reading order.
-        words = [word(t, b, s) for b, t, s in zip(result.boxes, result.txts, result.scores)]
-        return {"text": "\n".join(result.txts), "words": words}
-
-    return timed(read, paths, "rapidocr")
-
-
 def run_ocrforge_lexicon(paths: list[Path], detector: str | None) -> tuple[list[dict], float]:
     return run_ocrforge(paths, detector, lexicon="english")  # words decoded with the built-in word list
 
 
-RUNNERS: dict[str, Callable[[list[Path], str | None], tuple[list[dict], float]]] = {
-    "ocrforge": run_ocrforge, "ocrforge-lexicon": run_ocrforge_lexicon, "tesseract": run_tesseract, "rapidocr": run_rapidocr,
+RUNNERS: dict[str, Runner] = {
+    "ocrforge": run_ocrforge, "ocrforge-lexicon": run_ocrforge_lexicon, "tesseract": tesseract_pages, "rapidocr": rapidocr_pages,
 }
 PAGE_ENGINES = tuple(RUNNERS)
-
-
-def worker(engine: str, images: Path, detector: str | None) -> None:
-    paths = [Path(p) for p in images.read_text(encoding="utf-8").splitlines()]
-
-    def run() -> dict:
-        pages, seconds = RUNNERS[engine](paths, detector)
-        return {"pages": pages, "seconds": seconds}
-
-    serve(run)
 
 
 # ---------------------------------------------------------------- scoring
@@ -268,25 +186,21 @@ def score_set(name: str, truths: list[Truth], pages: list[dict]) -> dict:
 # ---------------------------------------------------------------- orchestration
 
 
-def measure(engine: str, name: str, truths: list[Truth], detector: str | None, scratch: Path) -> dict:
+def measure(workers: Workers, engine: str, name: str, truths: list[Truth]) -> dict:
     """One child process per (set, engine), then its pages scored here."""
-    row = {"set": name, "engine": engine}
-    images = scratch / f"{name.replace('/', '_')}.txt"
-    images.write_text("".join(f"{t.path}\n" for t in truths), encoding="utf-8")
-    args = ["--worker", engine, "--images", str(images)] + (["--detector", detector] if detector else [])
-    reply = call_worker(__file__, args)
-    if "error" in reply:
-        return {**row, "status": "n/a", "reason": reply["error"]}
-    return {
-        **row, "status": "ok", "n": len(truths), **score_set(name, truths, reply["pages"]),
-        "seconds": reply["seconds"], "s_per_image": reply["seconds"] / len(truths),
-        "peak_rss_mb": reply["peak_rss_mb"],
-        # Lines are kept only where they were scored, page texts only where a page text was scored (elsewhere
-        # they are the words' texts in order): the raw file has to travel with the repository.
-        "predictions": [{"path": str(t.path), **{k: stored(v) if k in ("words", "lines") else v for k, v in page.items()
-                                                  if kept(k, name, t)}}
-                        for t, page in zip(truths, reply["pages"])],
-    }
+    def scored(reply: dict) -> dict:
+        return {
+            "n": len(truths), **score_set(name, truths, reply["outputs"]),
+            "seconds": reply["seconds"], "s_per_image": reply["seconds"] / len(truths),
+            "peak_rss_mb": reply["peak_rss_mb"],
+            # Lines are kept only where they were scored, page texts only where a page text was scored (elsewhere
+            # they are the words' texts in order): the raw file has to travel with the repository.
+            "predictions": [{"path": str(t.path), **{k: stored(v) if k in ("words", "lines") else v for k, v in page.items()
+                                                      if kept(k, name, t)}}
+                            for t, page in zip(truths, reply["outputs"])],
+        }
+
+    return workers.measure({"set": name, "engine": engine}, [t.path for t in truths], scored)
 
 
 def kept(key: str, name: str, truth: Truth) -> bool:
@@ -325,12 +239,8 @@ def cell(row: dict, key: str, fmt: str) -> str:
 
 def markdown(env: dict, rows: list[dict]) -> str:
     lines = [
-        "# End-to-end reading of whole images",
-        "",
-        *environment_lines(env),
-        f"- ocrforge models: detector {env['detector']}, recognizer shipped weights/crnn.onnx",
-        f"- Command: `{env['command']}`",
-        "",
+        *report_head("End-to-end reading of whole images", env,
+                     f"- ocrforge models: detector {env['detector']}, recognizer shipped weights/crnn.onnx"),
         "How it was run: each set × engine in its own process, one image at a time. ocrforge: "
         "`OCR(detector=...).read(path)`, default settings (greedy decoding, detector at most 1280 px); "
         "ocrforge-lexicon: the same with `lexicon=` the built-in English word list (beam search). "
@@ -367,50 +277,37 @@ def markdown(env: dict, rows: list[dict]) -> str:
 # ---------------------------------------------------------------- main
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def build_parser() -> argparse.ArgumentParser:
+    parser = benchmark_parser(__doc__, PAGE_ENGINES, "pages.md", cache="keep the rendered synthetic sets here and reuse them",
+                              sizes={"--synth-n": (30, "images in synth_scenes"), "--synth-photos-n": (10, "images in synth_photos")},
+                              model=("--detector", "ocrforge ONNX detector (default: the shipped weights/dbnet.onnx)"))
     parser.add_argument("--sets", type=comma_list(SETS), default=list(SETS), help="comma list (default: all)")
-    parser.add_argument("--engines", type=comma_list(PAGE_ENGINES), default=list(PAGE_ENGINES), help="comma list (default: all)")
     parser.add_argument("--limit", type=positive_int, help="only the first N images of each set, for quick runs")
-    parser.add_argument("--detector", help="ocrforge ONNX detector (default: the shipped weights/dbnet.onnx)")
     parser.add_argument("--data-root", type=Path, default=REPO.parent / "shared" / "data",
                         help="folder holding pages_tesseract/ and receipts_det/ (default: <repo>/../shared/data)")
-    parser.add_argument("--synth-n", type=positive_int, default=30, help="images in synth_scenes (default 30)")
-    parser.add_argument("--synth-photos-n", type=positive_int, default=10, help="images in synth_photos (default 10)")
-    parser.add_argument("--cache", type=Path, help="keep the rendered synthetic sets here and reuse them")
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "pages.md")
-    parser.add_argument("--worker", choices=PAGE_ENGINES, help=argparse.SUPPRESS)  # internal: child process
-    parser.add_argument("--images", type=Path, help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    return parser
 
 
-def benchmark(args: argparse.Namespace) -> None:
-    detector = str(Path(args.detector).resolve()) if args.detector else None
-    env = environment(detector=detector or "shipped weights/dbnet.onnx")
+def benchmark(args: argparse.Namespace, workers: Workers) -> tuple[str, dict]:
+    env = environment(detector=workers.model or "shipped weights/dbnet.onnx")
     synth_n = {"synth_scenes": args.synth_n, "synth_photos": args.synth_photos_n}
     rows: list[dict] = []
     images: dict[str, list[dict]] = {}
-    with tempfile.TemporaryDirectory(prefix="ocrforge-bench-") as tmp:
-        scratch = Path(tmp)
-        for name in args.sets:
-            try:
-                truths = load_set(name, args.data_root, args.cache or scratch, synth_n, args.limit)
-            except (OSError, RuntimeError, ValueError) as err:  # missing data or fonts: a row of n/a, not a crash
-                rows += [{"set": name, "engine": e, "status": "n/a", "reason": str(err)} for e in args.engines]
-                continue
-            images[name] = [truth_record(t) for t in truths]
-            for engine in args.engines:
-                print(f"== {name} / {engine} ({len(truths)} images)", file=sys.stderr)
-                rows.append(measure(engine, name, truths, detector, scratch))
-    write_report(args.out, markdown(env, rows), {"environment": env, "results": rows, "images": images})
+    for name in args.sets:
+        try:
+            truths = load_set(name, args.data_root, args.cache or workers.scratch, synth_n, args.limit)
+        except (OSError, RuntimeError, ValueError) as err:  # missing data or fonts: a row of n/a, not a crash
+            rows += [{"set": name, "engine": e, "status": "n/a", "reason": str(err)} for e in args.engines]
+            continue
+        images[name] = [truth_record(t) for t in truths]
+        for engine in args.engines:
+            print(f"== {name} / {engine} ({len(truths)} images)", file=sys.stderr)
+            rows.append(measure(workers, engine, name, truths))
+    return markdown(env, rows), {"environment": env, "results": rows, "images": images}
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    if args.worker:
-        worker(args.worker, args.images, args.detector)
-    else:
-        benchmark(args)
+    bench_main(__file__, build_parser(), RUNNERS, benchmark, argv)
 
 
 if __name__ == "__main__":

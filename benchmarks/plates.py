@@ -1,4 +1,4 @@
-"""Licence plates, ocrforge against Tesseract and RapidOCR on the same images (issue #6's plate targets).
+"""Licence plates, ocrforge against Tesseract and RapidOCR on the same images.
 
 Sets (rendered once into --cache from faces and seeds no model trained on): plate_crops, loose crops of
 plates photographed at up to 40° in dirt, night, glare and blur (seed 52); car_photos, the backs of
@@ -17,14 +17,13 @@ ocrforge and Tesseract read one image per core at a time, RapidOCR one image at 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import numpy as np
-from common import REPO, ENGINES, call_worker, comma_list, environment, environment_lines, positive_int, serve_listing, write_report
+from common import CORES, Workers, bench_main, benchmark_parser, environment, report_head, timed, timed_with_load
+from peers import RapidOCRRunner, tesseract
 
 SETS = {"plate_crops": 52, "car_photos": 53}
 
@@ -54,38 +53,29 @@ def run_ocrforge(paths: list[Path]) -> list[list[str]]:
     from ocrforge.plates.reader import PlateReader
 
     reader = PlateReader(threads=1)  # as `ocrforge plate` runs: one image per core, each on one thread
-    reader.read(paths[0])
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return [[plates[0].text] if plates else [] for plates in pool.map(reader.read, paths)]
+
+    def best(path: Path) -> list[str]:
+        plates = reader.read(path)
+        return [plates[0].text] if plates else []
+
+    return timed(best, paths, threads=CORES)[0]
 
 
 def run_tesseract(paths: list[Path]) -> list[list[str]]:
-    def one(path: Path) -> list[str]:
-        done = subprocess.run(["tesseract", str(path), "stdout", "--psm", "11", "-l", "eng"], capture_output=True, text=True,
-                              env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-        return [line.strip() for line in done.stdout.splitlines() if line.strip()]
+    def lines(path: Path) -> list[str]:  # sparse text (psm 11): every line it finds; a failed run reads nothing
+        return [line.strip() for line in tesseract(path, 11, check=False).splitlines() if line.strip()]
 
-    one(paths[0])
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return list(pool.map(one, paths))
+    return timed(lines, paths, threads=CORES)[0]
 
 
 def run_rapidocr(paths: list[Path]) -> list[list[str]]:
-    from rapidocr import RapidOCR
-
-    from ocrforge.io.images import load_image
-
-    engine = RapidOCR(params={"Global.log_level": "warning"})
-
-    def one(path: Path) -> list[str]:
-        result = engine(load_image(path)[..., ::-1])
-        return list(getattr(result, "txts", None) or ())
-
-    one(paths[0])
-    return [one(p) for p in paths]
+    rapid = RapidOCRRunner()
+    return timed(lambda path: list(rapid.read(path).texts), paths)[0]
 
 
-RUNNERS = {"ocrforge": run_ocrforge, "tesseract": run_tesseract, "rapidocr": run_rapidocr}
+# Timed from the start of the worker's run, model load and warm-up included.
+RUNNERS = {name: timed_with_load(run) for name, run in
+           {"ocrforge": run_ocrforge, "tesseract": run_tesseract, "rapidocr": run_rapidocr}.items()}
 
 
 def correct(lines: list[str], truth: str) -> bool:
@@ -95,41 +85,23 @@ def correct(lines: list[str], truth: str) -> bool:
     return any(normalise(c) == normalise(truth) and normalise(truth) for c in candidates)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cache", type=Path, help="folder for the rendered sets (required)")
-    parser.add_argument("--crops", type=positive_int, default=300)
-    parser.add_argument("--photos", type=positive_int, default=100)
-    parser.add_argument("--engines", type=comma_list(ENGINES), default=list(ENGINES))
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks/results/plates.md")
-    parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
-    parser.add_argument("--listing", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        serve_listing(RUNNERS[args.worker], args.listing)
-        return
-    if args.cache is None:
-        parser.error("--cache is required")
+def scored(truths: list[str], reply: dict) -> dict:
+    hits = [correct(lines, truth) for lines, truth in zip(reply["outputs"], truths)]
+    return {"n": len(truths), "accuracy": float(np.mean(hits)), "images_per_s": len(truths) / reply["seconds"],
+            "peak_rss_mb": reply["peak_rss_mb"], "predictions": reply["outputs"]}
 
+
+def benchmark(args: argparse.Namespace, workers: Workers) -> tuple[str, dict]:
     env = environment()
     rows = []
     for name, n in (("plate_crops", args.crops), ("car_photos", args.photos)):
         paths, truths = render(name, n, args.cache)
-        listing = args.cache / f"{name}.txt"
-        listing.write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
         for engine in args.engines:
-            reply = call_worker(__file__, ["--worker", engine, "--listing", str(listing)])
-            if "error" in reply:
-                rows.append({"set": name, "engine": engine, "status": "n/a", "reason": reply["error"]})
-                continue
-            hits = [correct(lines, truth) for lines, truth in zip(reply["outputs"], truths)]
-            rows.append({"set": name, "engine": engine, "status": "ok", "n": len(truths), "accuracy": float(np.mean(hits)),
-                         "images_per_s": len(truths) / reply["seconds"], "peak_rss_mb": reply["peak_rss_mb"],
-                         "predictions": reply["outputs"]})
-            print(f"{name} {engine}: {rows[-1]['accuracy']:.1%}", file=sys.stderr)
+            rows.append(workers.measure({"set": name, "engine": engine}, paths, partial(scored, truths)))
+            if rows[-1]["status"] == "ok":
+                print(f"{name} {engine}: {rows[-1]['accuracy']:.1%}", file=sys.stderr)
 
-    lines = ["# Licence plates", "", *environment_lines(env), "- ocrforge model: shipped weights/plates.onnx with weights/plate-detector.onnx",
-             f"- Command: `{env['command']}`", "",
+    lines = [*report_head("Licence plates", env, "- ocrforge model: shipped weights/plates.onnx with weights/plate-detector.onnx"),
              "Whole-plate accuracy (letters and digits, case and separators ignored). ocrforge: its one best plate per "
              "image; peers: any of their lines, or all joined (generous). Images from holdout faces and unseen seeds.", "",
              "| Set | Engine | n | Plate accuracy | images/s | Peak RSS (MB) |", "|---|---|---:|---:|---:|---:|"]
@@ -139,7 +111,13 @@ def main() -> None:
         else:
             lines.append(f"| {row['set']} | {row['engine']} | {row['n']} | **{row['accuracy']:.1%}** | "
                          f"{row['images_per_s']:.1f} | {row['peak_rss_mb']:.0f} |")
-    write_report(args.out, "\n".join(lines) + "\n", {"environment": env, "rows": rows})
+    return "\n".join(lines) + "\n", {"environment": env, "rows": rows}
+
+
+def main() -> None:
+    sizes = {"--crops": (300, "images in plate_crops"), "--photos": (100, "images in car_photos")}
+    bench_main(__file__, benchmark_parser(__doc__, tuple(RUNNERS), "plates.md", "folder for the rendered sets (required)", sizes),
+               RUNNERS, benchmark, cache_required=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Seconds per image of `OCR().read` on the sizes issue #3 names, and peak memory on a 12-megapixel photo.
+"""Seconds per image of `OCR().read` on three typical sizes, and peak memory on a 12-megapixel photo.
 
 Images come from the synthetic engine (holdout fonts, seed 62): a 1080x1440 phone photo of a page,
 a 640x480 scene, and a page photo scaled up to 4000x3000. Each size is read in its own child process

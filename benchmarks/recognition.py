@@ -32,21 +32,16 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
-from tqdm import tqdm
 
 # benchmarks/ is on sys.path because scripts are run from it (python benchmarks/recognition.py)
-from common import REPO, call_worker, comma_list, environment, environment_lines, positive_int, serve, write_report
+from common import (CORES, REPO, Runner, Workers, bench_main, benchmark_parser, comma_list, environment, positive_int,
+                    report_head, timed)
+from peers import RapidOCRRunner, require_tesseract, tesseract
+from tqdm import tqdm
 
 REAL_SETS = ("words_real", "lines_uw3")
 # The real validation splits (under train_real/ in --data-root): what training chooses checkpoints on.
@@ -157,44 +152,16 @@ def run_ocrforge(paths: list[Path], model: str | None, lexicon: str | None = Non
     return texts, time.perf_counter() - start
 
 
-def tesseract_one(path: Path) -> str:
-    done = subprocess.run(
-        ["tesseract", str(path), "stdout", "--psm", "7", "-l", "eng"],
-        capture_output=True, text=True,
-        env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # parallelism comes from the pool, not OpenMP
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"tesseract failed on {path}: {done.stderr.strip()}")
-    return done.stdout.strip()
-
-
 def run_tesseract(paths: list[Path], model: str | None) -> tuple[list[str], float]:
-    if shutil.which("tesseract") is None:
-        raise RuntimeError("tesseract is not on PATH")
-    tesseract_one(paths[0])  # warm-up, as for the other engines: page cache, shared libraries
-    start = time.perf_counter()
-    # No Python binding: one CLI process per crop, one process per core at a time.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        texts = list(tqdm(pool.map(tesseract_one, paths), total=len(paths), desc="tesseract", unit="img"))
-    return texts, time.perf_counter() - start
+    require_tesseract()
+    # One line of text (psm 7), one process per crop, one per core at a time.
+    return timed(lambda path: tesseract(path, 7).strip(), paths, "tesseract", threads=CORES)
 
 
 def run_rapidocr(paths: list[Path], model: str | None) -> tuple[list[str], float]:
-    from rapidocr import RapidOCR
-
-    from ocrforge.io.images import load_image
-
-    engine = RapidOCR(params={"Global.log_level": "warning"})
-
-    def read(path: Path) -> str:
-        bgr = load_image(path)[..., ::-1]  # RapidOCR takes arrays as OpenCV BGR
-        result = engine(bgr, use_det=False, use_cls=False, use_rec=True)
-        return (getattr(result, "txts", None) or ("",))[0]  # no text -> an output with txts None
-
-    read(paths[0])  # warm-up: RapidOCR loads its recognition model on the first call
-    start = time.perf_counter()
-    texts = [read(p) for p in tqdm(paths, desc="rapidocr", unit="img")]
-    return texts, time.perf_counter() - start
+    rapid = RapidOCRRunner()
+    # Recognition only, one crop per call; the warm-up crop loads its recognition model.
+    return timed(lambda path: (rapid.read(path, detect=False).texts or ("",))[0], paths, "rapidocr")
 
 
 def run_ocrforge_lexicon(paths: list[Path], model: str | None) -> tuple[list[str], float]:
@@ -205,45 +172,25 @@ def run_ocrforge_attention(paths: list[Path], model: str | None) -> tuple[list[s
     return run_ocrforge(paths, "attention")  # the shipped Attention-OCR beside the CRNN (--model applies to the CRNN)
 
 
-RUNNERS: dict[str, Callable[[list[Path], str | None], tuple[list[str], float]]] = {
+RUNNERS: dict[str, Runner] = {
     "ocrforge": run_ocrforge, "ocrforge-lexicon": run_ocrforge_lexicon, "ocrforge-attention": run_ocrforge_attention, "tesseract": run_tesseract, "rapidocr": run_rapidocr,
 }
 RECOGNITION_ENGINES = tuple(RUNNERS)
 
 
-def worker(engine: str, crops: Path, model: str | None) -> None:
-    paths = [Path(p) for p in crops.read_text(encoding="utf-8").splitlines()]
-
-    def run() -> dict:
-        texts, seconds = RUNNERS[engine](paths, model)
-        return {"predictions": texts, "seconds": seconds}
-
-    serve(run)
-
-
 # ---------------------------------------------------------------- orchestration
 
 
-def run_engine(engine: str, crop_set: CropSet, model: str | None, scratch: Path) -> dict:
-    """One child process per (set, engine); returns its reply, or an error naming why it has none."""
-    crops = scratch / f"{crop_set.name.replace('/', '_')}.txt"  # val/ic15_words: one file, not a folder
-    crops.write_text("".join(f"{p}\n" for p in crop_set.paths), encoding="utf-8")
-    return call_worker(__file__, ["--worker", engine, "--crops", str(crops)] + (["--model", model] if model else []))
-
-
-def measure(engine: str, crop_set: CropSet, model: str | None, scratch: Path) -> dict:
+def measure(workers: Workers, engine: str, crop_set: CropSet) -> dict:
+    """One child process per (set, engine), then its predictions scored here."""
     from ocrforge.eval.metrics import score
 
-    row = {"set": crop_set.name, "engine": engine}
-    reply = run_engine(engine, crop_set, model, scratch)
-    if "error" in reply:
-        return {**row, "status": "n/a", "reason": reply["error"]}
-    scores = score(reply["predictions"], crop_set.texts, ignore_spaces=crop_set.name in NO_SPACE_SETS)
-    return {
-        **row, "status": "ok", **scores.as_dict(),
-        "seconds": reply["seconds"], "crops_per_s": scores.n / reply["seconds"],
-        "peak_rss_mb": reply["peak_rss_mb"], "predictions": reply["predictions"],
-    }
+    def scored(reply: dict) -> dict:
+        scores = score(reply["outputs"], crop_set.texts, ignore_spaces=crop_set.name in NO_SPACE_SETS)
+        return {**scores.as_dict(), "seconds": reply["seconds"], "crops_per_s": scores.n / reply["seconds"],
+                "peak_rss_mb": reply["peak_rss_mb"], "predictions": reply["outputs"]}
+
+    return workers.measure({"set": crop_set.name, "engine": engine}, crop_set.paths, scored)
 
 
 # ---------------------------------------------------------------- report
@@ -267,12 +214,7 @@ def speed_ratio(row: dict, rows: list[dict]) -> str:
 
 def markdown(env: dict, rows: list[dict]) -> str:
     lines = [
-        "# Text recognition on cropped words and lines",
-        "",
-        *environment_lines(env),
-        f"- ocrforge model: {env['model']}",
-        f"- Command: `{env['command']}`",
-        "",
+        *report_head("Text recognition on cropped words and lines", env, f"- ocrforge model: {env['model']}"),
         "How it was run: each set × engine in its own process. ocrforge: all crops in one batched call "
         "(batch 32, greedy); ocrforge-lexicon: the same, decoded by beam search with the built-in English word "
         "list (`--lexicon english`). Tesseract: `tesseract IMG stdout --psm 7 -l eng`, one process per crop, "
@@ -332,53 +274,42 @@ def _named_spec(value: str) -> tuple[str, str]:
     return name, spec
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def build_parser() -> argparse.ArgumentParser:
+    parser = benchmark_parser(__doc__, RECOGNITION_ENGINES, "recognition.md",
+                              cache="keep the rendered synthetic sets and written --set/--standard crops here and reuse them",
+                              sizes={"--synth-n": (300, "crops per synthetic set")},
+                              model=("--model", "ocrforge ONNX recognizer (default: the shipped weights)"))
     parser.add_argument("--sets", type=_sets, default=list(SETS), help="comma list of the bundled sets (default: all; none: only --set/--standard)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=KIND:PATH", dest="extra",
                         help="also any labelled set `ocrforge eval` reads, under NAME (repeatable)")
     parser.add_argument("--standard", type=Path, metavar="DIR", help="also the standard benchmarks found in DIR (see above)")
-    parser.add_argument("--engines", type=comma_list(RECOGNITION_ENGINES), default=list(RECOGNITION_ENGINES), help="comma list (default: all)")
     parser.add_argument("--limit", type=positive_int, help="only the first N crops of each set, for quick runs")
-    parser.add_argument("--model", help="ocrforge ONNX recognizer (default: the shipped weights)")
     parser.add_argument("--data-root", type=Path, default=REPO.parent / "shared" / "data",
                         help="folder holding words_real/ and lines_uw3/ (default: <repo>/../shared/data)")
-    parser.add_argument("--synth-n", type=positive_int, default=300, help="crops per synthetic set (default 300)")
-    parser.add_argument("--cache", type=Path, help="keep the rendered synthetic sets and written --set/--standard crops here and reuse them")
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "recognition.md")
-    parser.add_argument("--worker", choices=RECOGNITION_ENGINES, help=argparse.SUPPRESS)  # internal: child process
-    parser.add_argument("--crops", type=Path, help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    return parser
 
 
-def benchmark(args: argparse.Namespace) -> None:
-    model = str(Path(args.model).resolve()) if args.model else None
-    env = environment(model=(model or "shipped weights/crnn.onnx") + "; ocrforge-attention: shipped weights/attention.onnx")
+def benchmark(args: argparse.Namespace, workers: Workers) -> tuple[str, dict]:
+    env = environment(model=(workers.model or "shipped weights/crnn.onnx") + "; ocrforge-attention: shipped weights/attention.onnx")
     rows: list[dict] = []
     crop_sets: dict[str, list[dict]] = {}
-    with tempfile.TemporaryDirectory(prefix="ocrforge-bench-") as tmp:
-        scratch = Path(tmp)
-        specs = {**(standard_sets(args.standard) if args.standard else {}), **dict(_named_spec(s) for s in args.extra)}
-        for name in [*args.sets, *specs]:
-            try:
-                crop_set = load_set(name, args.data_root, args.cache or scratch, args.synth_n, args.limit, specs.get(name))
-            except (OSError, RuntimeError) as err:  # missing data or fonts: a row of n/a, not a crash
-                rows += [{"set": name, "engine": e, "status": "n/a", "reason": str(err)} for e in args.engines]
-                continue
-            crop_sets[name] = [{"path": str(p), "text": t, "face": f}
-                               for p, t, f in zip(crop_set.paths, crop_set.texts, crop_set.faces or [None] * len(crop_set.paths))]
-            for engine in args.engines:
-                print(f"== {name} / {engine} ({len(crop_set.paths)} crops)", file=sys.stderr)
-                rows.append(measure(engine, crop_set, model, scratch))
-    write_report(args.out, markdown(env, rows) + by_face(rows, crop_sets), {"environment": env, "results": rows, "crops": crop_sets})
+    specs = {**(standard_sets(args.standard) if args.standard else {}), **dict(_named_spec(s) for s in args.extra)}
+    for name in [*args.sets, *specs]:
+        try:
+            crop_set = load_set(name, args.data_root, args.cache or workers.scratch, args.synth_n, args.limit, specs.get(name))
+        except (OSError, RuntimeError) as err:  # missing data or fonts: a row of n/a, not a crash
+            rows += [{"set": name, "engine": e, "status": "n/a", "reason": str(err)} for e in args.engines]
+            continue
+        crop_sets[name] = [{"path": str(p), "text": t, "face": f}
+                           for p, t, f in zip(crop_set.paths, crop_set.texts, crop_set.faces or [None] * len(crop_set.paths))]
+        for engine in args.engines:
+            print(f"== {name} / {engine} ({len(crop_set.paths)} crops)", file=sys.stderr)
+            rows.append(measure(workers, engine, crop_set))
+    return markdown(env, rows) + by_face(rows, crop_sets), {"environment": env, "results": rows, "crops": crop_sets}
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    if args.worker:
-        worker(args.worker, args.crops, args.model)
-    else:
-        benchmark(args)
+    bench_main(__file__, build_parser(), RUNNERS, benchmark, argv)
 
 
 if __name__ == "__main__":

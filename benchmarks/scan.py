@@ -1,4 +1,4 @@
-"""Phone photos of pages: `ocrforge scan` against Tesseract and RapidOCR on the same photos (issue #6's scan targets).
+"""Phone photos of pages: `ocrforge scan` against Tesseract and RapidOCR on the same photos.
 
 Sets, rendered once into --cache from holdout fonts and seeds no model trained on: page_photos, pages in
 perspective on a desk with uneven light, shadow, blur and noise at 960x1200 (seed 62); photos_12mp, the
@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 import numpy as np
-
-from common import REPO, call_worker, comma_list, environment, environment_lines, positive_int, serve, write_report
-from pages import run_rapidocr, run_tesseract, timed
+from common import Workers, bench_main, benchmark_parser, environment, report_head, timed
+from peers import rapidocr_pages, tesseract_pages
 
 SETS = {"page_photos": (62, (960, 1200)), "photos_12mp": (63, (3000, 4000))}
-ENGINES = ("ocrforge", "read", "tesseract", "rapidocr")
 
 
 def render(name: str, n: int, cache: Path) -> Path:
@@ -74,7 +73,7 @@ def run_read(paths: list[Path], detector: str | None) -> tuple[list[dict], float
     return timed(lambda path: {"text": ocr.read(path).text}, paths, "ocrforge read")
 
 
-RUNNERS = {"ocrforge": run_scan, "read": run_read, "tesseract": run_tesseract, "rapidocr": run_rapidocr}
+RUNNERS = {"ocrforge": run_scan, "read": run_read, "tesseract": tesseract_pages, "rapidocr": rapidocr_pages}
 
 
 def corner_error(found: list | None, truth: np.ndarray) -> float:
@@ -85,51 +84,35 @@ def corner_error(found: list | None, truth: np.ndarray) -> float:
     return float(np.linalg.norm(np.asarray(found) - truth, axis=1).mean() / diagonal)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cache", type=Path, help="folder for the rendered sets (required)")
-    parser.add_argument("--photos", type=positive_int, default=20, help="photos in page_photos")
-    parser.add_argument("--large", type=positive_int, default=3, help="photos in photos_12mp")
-    parser.add_argument("--engines", type=comma_list(ENGINES), default=list(ENGINES))
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks/results/scan.md")
-    parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
-    parser.add_argument("--listing", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        paths = [Path(p) for p in args.listing.read_text(encoding="utf-8").splitlines()]
-        serve(lambda: dict(zip(("pages", "seconds"), RUNNERS[args.worker](paths, None))))
-        return
-    if args.cache is None:
-        parser.error("--cache is required")
-
-    from ocrforge.data.readers.folder import read_labels
+def scored(pairs: list[tuple[Path, str]], reply: dict) -> dict:
+    """Page CER / WER over the set, against the page texts of `pairs` (path, text)."""
     from ocrforge.eval.pages import PageTextScore, page_text_score
+
+    score = PageTextScore()
+    for page, (_, truth) in zip(reply["outputs"], pairs):
+        score.add(page_text_score(page["text"], truth))
+    return {"n": len(pairs), "cer": score.cer, "wer": score.wer, "s_per_photo": reply["seconds"] / len(pairs),
+            "peak_rss_mb": reply["peak_rss_mb"], "pages": reply["outputs"]}
+
+
+def benchmark(args: argparse.Namespace, workers: Workers) -> tuple[str, dict]:
+    from ocrforge.data.readers.folder import read_labels
 
     env = environment()
     rows = []
     for name, n in (("page_photos", args.photos), ("photos_12mp", args.large)):
         folder = render(name, n, args.cache)
         pairs = list(read_labels(folder / "labels.tsv"))
-        listing = args.cache / f"{name}.txt"
-        listing.write_text("".join(f"{path}\n" for path, _ in pairs), encoding="utf-8")
         for engine in args.engines:
-            reply = call_worker(__file__, ["--worker", engine, "--listing", str(listing)])
-            if "error" in reply:
-                rows.append({"set": name, "engine": engine, "status": "n/a", "reason": reply["error"]})
-                continue
-            score = PageTextScore()
-            for page, (_, truth) in zip(reply["pages"], pairs):
-                score.add(page_text_score(page["text"], truth))
-            row = {"set": name, "engine": engine, "status": "ok", "n": len(pairs), "cer": score.cer, "wer": score.wer,
-                   "s_per_photo": reply["seconds"] / len(pairs), "peak_rss_mb": reply["peak_rss_mb"], "pages": reply["pages"]}
-            if engine == "ocrforge":
+            row = workers.measure({"set": name, "engine": engine}, [path for path, _ in pairs], partial(scored, pairs))
+            if row["status"] == "ok" and engine == "ocrforge":
                 truths = [np.load(Path(path).with_suffix(".corners.npy")) for path, _ in pairs]
-                row["corner_error"] = float(np.mean([corner_error(p["corners"], t) for p, t in zip(reply["pages"], truths)]))
+                row["corner_error"] = float(np.mean([corner_error(p["corners"], t) for p, t in zip(row["pages"], truths)]))
             rows.append(row)
-            print(f"{name} {engine}: CER {row['cer']:.2%}", file=sys.stderr)
+            if row["status"] == "ok":
+                print(f"{name} {engine}: CER {row['cer']:.2%}", file=sys.stderr)
 
-    lines = ["# Scanning phone photos of pages", "", *environment_lines(env),
-             "- ocrforge models: shipped weights/dbnet.onnx and weights/crnn.onnx", f"- Command: `{env['command']}`", "",
+    lines = [*report_head("Scanning phone photos of pages", env, "- ocrforge models: shipped weights/dbnet.onnx and weights/crnn.onnx"),
              "ocrforge: `scan()` on the photo; ocrforge read: `OCR().read()` on the raw photo; Tesseract `--psm 3` and "
              "RapidOCR (detection + recognition) on the raw photo. Corner error: mean corner distance over the page "
              "diagonal. Page CER/WER in reading order, whitespace normalised, summed over the set.", "",
@@ -142,7 +125,13 @@ def main() -> None:
         corner = f"{row['corner_error']:.2%}" if "corner_error" in row else ""
         lines.append(f"| {row['set']} | {row['engine']} | {row['n']} | {corner} | **{row['cer']:.2%}** | {row['wer']:.2%} | "
                      f"{row['s_per_photo']:.2f} | {row['peak_rss_mb']:.0f} |")
-    write_report(args.out, "\n".join(lines) + "\n", {"environment": env, "rows": rows})
+    return "\n".join(lines) + "\n", {"environment": env, "rows": rows}
+
+
+def main() -> None:
+    sizes = {"--photos": (20, "photos in page_photos"), "--large": (3, "photos in photos_12mp")}
+    bench_main(__file__, benchmark_parser(__doc__, tuple(RUNNERS), "scan.md", "folder for the rendered sets (required)", sizes),
+               RUNNERS, benchmark, cache_required=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Issue #25's soak: 20 concurrent clients for 10 minutes on loopback, mixed requests, a share of them bad
+"""A soak of `ocrforge serve`: 20 concurrent clients for 10 minutes on loopback, mixed requests, a share of them bad
 uploads: no 5xx, every bad upload a 4xx JSON error naming it, latency percentiles, requests per second and
 the server's memory over time (flat after warm-up), as a table and a plot.
 

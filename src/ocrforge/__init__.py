@@ -1,7 +1,8 @@
 """ocrforge: read text in images with deep models trained here."""
 
-__version__ = "0.1.0"
-__all__ = ["OCR", "recognize"]
+from ocrforge.version import __version__
+
+__all__ = ["OCR", "__version__", "recognize"]
 
 
 def __getattr__(name: str):

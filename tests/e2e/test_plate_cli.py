@@ -19,7 +19,7 @@ from ocrforge.plates.reader import PLATE_MIN_SIDE, PlateReader
 from ocrforge.runtime.detector import Detection
 
 SEED = 78  # never a training seed (those are >= 100)
-# Issue #6's bar is 95% on held-out plate photos, not met yet (the shipped models measure 91% on
+# The aim is 95% on held-out plate photos, not met yet (the shipped models measure 91% on
 # these crops, 80% on these car photos): the suite guards against regressions with floors the shipped
 # models clear with room, so a real regression fails and noise does not. Raise them as the models improve.
 MIN_CROP_ACCURACY = 0.82

@@ -19,7 +19,7 @@ from ocrforge.eval.detection import MatchScore, iou, score_image
 from ocrforge.io.images import ImageError
 
 SEED = 77  # never a training seed (those are >= 100)
-# Issue #3's bar on scenes with words rotated up to ±30°: the shipped detector finds >= 90% of words.
+# The bar on scenes with words rotated up to ±30°: the shipped detector finds >= 90% of words.
 MIN_SCENE_RECALL = 0.90
 
 

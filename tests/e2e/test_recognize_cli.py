@@ -18,9 +18,9 @@ from ocrforge.text.escape import unescape
 
 SEED = 42  # training streams use seeds >= 100: these words were never trained on
 # A floor under the shipped model's measured accuracy on this set (91.0% for the model of
-# 2026-11-25), so a worse model cannot ship. Issue #2's bar is 95%: not met yet, the issue stays open.
+# 2026-11-25), so a worse model cannot ship. The aim is 95%, not met yet.
 MIN_CLEAN_WORD_ACCURACY = 0.88
-# The same for the shipped Attention-OCR (90.5% for the model of 2026-12-01; issue #4 asks 95%).
+# The same for the shipped Attention-OCR (90.5% for the model of 2026-12-01; the aim is 95%).
 MIN_CLEAN_WORD_ACCURACY_ATTENTION = 0.87
 # Clean printed dictionary words in the training fonts (other seeds, so other words and pixels).
 CLEAN_WORDS = SynthRecipe(line_fraction=0.0, min_strength=0.0, max_strength=0.0, clean_fraction=1.0, vocabulary="dictionary")

@@ -34,7 +34,7 @@ from ocrforge.scan.scanner import scan
 SEED = 78  # never a training seed (those are >= 100)
 DETECTOR = os.environ.get("OCRFORGE_TEST_DETECTOR")
 FONT = "ClearSans-Regular.ttf"  # a holdout face: never trained on
-MAX_CER = 0.02  # issue #6's bars: the text after scanning ...
+MAX_CER = 0.02  # the bars: the text after scanning ...
 MAX_CORNER_ERROR = 0.015  # ... and the page corners, as a share of the page diagonal
 # (w, h) photo size and the sheet's corners in it, clockwise from top-left: one tilted, one foreshortened.
 PHOTOS = [((960, 1280), [[150, 140], [820, 100], [870, 1150], [110, 1190]]),

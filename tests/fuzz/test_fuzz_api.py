@@ -18,6 +18,8 @@ from ocrforge.plates.permits import PermitStore
 from ocrforge.server.app import create_app
 from ocrforge.server.limits import Limits
 
+pytestmark = pytest.mark.fuzz
+
 EXAMPLES = int(os.environ.get("OCRFORGE_FUZZ_EXAMPLES", 0))
 CALLS: Counter[str] = Counter()  # requests made per operation, for benchmarks/fuzz.py's table
 

@@ -24,6 +24,8 @@ from ocrforge.io.images import ImageError
 sys.path.insert(0, str(Path(__file__).parent))
 from inputs import READERS, check_pixels, image_seeds, mutate, pdf_seed, video_seed  # noqa: E402
 
+pytestmark = pytest.mark.fuzz
+
 # A fixed, repeatable draw of examples (about ten seconds each); OCRFORGE_FUZZ_EXAMPLES=N draws N at random.
 EXAMPLES = int(os.environ.get("OCRFORGE_FUZZ_EXAMPLES", 0))
 settings.register_profile("fuzz", max_examples=EXAMPLES or 1500, derandomize=not EXAMPLES, deadline=3000,

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 
 from ocrforge.pipeline.alto import NAMESPACE, to_alto
-from ocrforge.pipeline.results import Block, Line, Page, Word
+from ocrforge.results import Block, Line, Page, Word
 
 A = f"{{{NAMESPACE}}}"
 

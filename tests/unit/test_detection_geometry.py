@@ -3,7 +3,15 @@ import numpy as np
 import pytest
 
 from ocrforge.detect.boxes import BoxParams, boxes_from_prob
-from ocrforge.detect.geometry import crop_quad, expand_quad, offset_polygon, order_quad, orient_quads, reading_quad, shrink_distance
+from ocrforge.detect.geometry import (
+    crop_quad,
+    expand_quad,
+    offset_polygon,
+    order_quad,
+    orient_quads,
+    reading_quad,
+    shrink_distance,
+)
 from ocrforge.detect.inputs import resize_for_detection, scale_for_detection, to_original
 from ocrforge.detect.targets import SHRINK_RATIO, THRESH_MAX, THRESH_MIN, db_targets
 from ocrforge.eval.detection import iou, match, score_image

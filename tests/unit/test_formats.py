@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 
 from ocrforge.pipeline.formats import to_hocr, to_json, to_text
-from ocrforge.pipeline.results import Block, Line, Page, Word
+from ocrforge.results import Block, Line, Page, Word
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ocrforge.index.reader import merge_frames
-from ocrforge.pipeline.results import Block, Line, Page, Word
+from ocrforge.results import Block, Line, Page, Word
 
 
 def _page(*texts: str) -> Page:

@@ -7,7 +7,7 @@ import pytest
 
 from ocrforge.index.search import QueryError, fts_query, query_terms
 from ocrforge.index.tags import keyword_tags, pattern_tags
-from ocrforge.pipeline.results import Word
+from ocrforge.results import Word
 
 
 def _tags(text: str) -> set[tuple[str, str]]:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from ocrforge.pipeline.layout import arrange
-from ocrforge.pipeline.results import Block, Word
+from ocrforge.results import Block, Word
 
 PAGE_CENTRE = np.array([400.0, 300.0])
 

@@ -14,13 +14,13 @@ from ocrforge.data.synth.fonts import load_faces
 from ocrforge.data.synth.scenes import page, photo
 from ocrforge.detect.geometry import order_quad
 from ocrforge.pipeline.layout import arrange
-from ocrforge.pipeline.results import Page, Word
+from ocrforge.results import Page, Word
 from ocrforge.scan.flatten import binarize, deskew, flatten_light, rectify, skew_angle
 from ocrforge.scan.outline import find_page
 from ocrforge.scan.pdf import PAGE_LONG_SIDE, write_pdf
 
 SEED = 7  # never a training seed (those are >= 100)
-# Issue #6's bar: detected corners within 1.5% of the page diagonal on average, on pages never trained on.
+# The bar: detected corners within 1.5% of the page diagonal on average, on pages never trained on.
 MAX_CORNER_ERROR = 0.015
 SHEET = (850, 1100)  # (w, h) of the hand-made sheets
 

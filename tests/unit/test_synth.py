@@ -11,6 +11,7 @@ from ocrforge.data.synth.recipe import CLEAN
 from ocrforge.data.synth.shards import load_shard, render_shard, save_shard
 from ocrforge.text.charset import Charset
 
+
 def test_same_seed_same_pixels_other_seed_other_pixels():
     a_img, a_text = sample(123, 5)
     b_img, b_text = sample(123, 5)

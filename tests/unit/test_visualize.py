@@ -1,8 +1,8 @@
 import numpy as np
 from PIL import Image
 
-from ocrforge.pipeline.results import Block, Line, Page, Word
 from ocrforge.pipeline.visualize import draw_page, save_visualization
+from ocrforge.results import Block, Line, Page, Word
 
 
 def rect(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:

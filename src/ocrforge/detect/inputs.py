@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-SIZE_MULTIPLE = 32  # the detector's coarsest stride
+from ocrforge.detect.sizes import SIZE_MULTIPLE
 
 
 def resize_for_detection(image: np.ndarray, max_side: int) -> tuple[np.ndarray, tuple[float, float]]:

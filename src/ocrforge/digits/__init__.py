@@ -1,1 +1,1 @@
-"""Reading digits with the recurrent attention model: single handwritten digits (RAM)."""
+"""Reading digits with recurrent attention: house numbers (DRAM) and single handwritten digits (RAM)."""

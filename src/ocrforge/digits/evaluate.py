@@ -10,8 +10,9 @@ import numpy as np
 
 from ocrforge.data.mnist_variants import load_digits, variant_set
 from ocrforge.data.readers import open_dataset
-from ocrforge.digits.house import HouseNumberReader, cut_around_digits
+from ocrforge.digits.house import HouseNumberReader
 from ocrforge.digits.reader import DigitReader
+from ocrforge.preprocess import cut_around_digits
 
 TEST_SEED = 2014  # places the test digits (and their clutter) for the translated and cluttered variants
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ocrforge.runtime.recognizer import cpu_session, shipped_model
+from ocrforge.runtime.onnx import DIGIT_MODELS, cpu_session, shipped_model
 
-DIGIT_MODEL = "ram.onnx"
 MNIST_BOX, MNIST_SIDE = 20, 28  # MNIST's digits fill a 20x20 box, centred by mass in 28x28
 
 
@@ -54,7 +53,7 @@ class DigitReader:
     """A RAM digit model: classifies MNIST-form images and reports where it looked."""
 
     def __init__(self, model_path: Path | str | None = None, threads: int | None = None) -> None:
-        self.model_path = Path(model_path) if model_path else shipped_model(DIGIT_MODEL)
+        self.model_path = Path(model_path) if model_path else shipped_model(DIGIT_MODELS["ram"])
         self.session = cpu_session(self.model_path, threads)
         meta = self.session.get_modelmeta().custom_metadata_map
         if meta.get("task") != "digits" or meta.get("arch") != "ram":

@@ -1,1 +1,1 @@
-"""Metrics and evaluation runs."""
+"""Metrics (recognition, detection, pages) and the evaluation runs of `ocrforge eval`."""

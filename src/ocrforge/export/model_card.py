@@ -18,7 +18,7 @@ INPUTS = {  # by architecture where it has its own input, else by task
     "ram": "- Input: grayscale 28x28 (or 60x60) white digit on black, 0..255 (MNIST's form; `ocrforge digits` brings any "
            "photo of a digit to it); output: class probabilities and the glimpse path (x, y in [-1, 1] per glimpse).",
     "dram": "- Input: grayscale 64x128 house-number photo, 0..255, fitted with its aspect kept and contrast stretched "
-            "(`ocrforge.digits.house.house_input`); output: per step the probabilities of the digits 0-9 and \"end\", "
+            "(`ocrforge.preprocess.house_input`); output: per step the probabilities of the digits 0-9 and \"end\", "
             "and the glimpse path (x, y in [-1, 1] per glimpse).",
     "detector": "- Input: RGB image, 0..255, sides scaled to multiples of 32; output: text probability map at half resolution, "
                 "turned into word quadrilaterals by `ocrforge.detect.boxes`.",
@@ -29,9 +29,9 @@ def _data_recipe(task: str, state: dict) -> str:
     lineage = state.get("lineage", [])
     for_plates = bool(lineage) and (lineage[-1].get("config") or {}).get("validation") == "plates"  # a plate fine-tune
     if task == "recognizer" and for_plates:
-        from ocrforge.train.loop import PLATE_VALIDATION_SETS
+        from ocrforge.train.recognizer import PLATE_VALIDATION_SETS
 
-        return ("Fine-tuned from the general recognizer (the sessions above it) on synthetic plate rows only "
+        return ("Fine-tuned from the general recognizer (the runs above it) on synthetic plate rows only "
                 "(`ocrforge.data.synth.plates.plate_crop`: UK, EU, US-state, numeric, dashed and two-row styles, bold and "
                 "condensed train faces, angles up to 40°, dirt, night, glare, blur, detector-like box jitter, boxes run out "
                 "to the plate's edge on either side), stream seeds >= 3100 (shards name theirs). Validation: "
@@ -60,7 +60,7 @@ def _data_recipe(task: str, state: dict) -> str:
     if task == "detector" and for_plates:
         from ocrforge.train.detector import PLATE_VALIDATION_SETS
 
-        return ("Fine-tuned from the text detector (the sessions above it) on synthetic plates only "
+        return ("Fine-tuned from the text detector (the runs above it) on synthetic plates only "
                 "(`ocrforge.data.synth.plates.plate_detection_sample`: loose plate crops and car photos, half each, train "
                 "faces, stream seeds >= 3600), each row of a plate's number boxed; captions, EU country codes and shop "
                 "signs left as background; random rescaled 384x384 crops. Validation: holdout faces, "
@@ -78,11 +78,11 @@ def _data_recipe(task: str, state: dict) -> str:
         return (synthetic + " Validation: whole images with holdout fonts, "
                 + "; ".join(f"{n} {kind}s (seed {seed})" for kind, seed, n in DETECTOR_SETS)
                 + "".join(f"; `{path}` (real)" for path in real_val) + "." + ("" if real else " No real image was trained on."))
-    from ocrforge.train.loop import VALIDATION_SETS
+    from ocrforge.train.recognizer import VALIDATION_SETS
 
     real, caseless, real_val, shares = _real_sets(lineage)
     synthetic = ("Synthetic (`ocrforge.data.synth`), training stream seeds >= 1000, train font split; recipe "
-                 f"`{asdict(TRAINING)}` (`real_look` 0 in the stages trained up to session 15).")
+                 f"`{asdict(TRAINING)}` (`real_look` 0 in the stages trained before 2026-12-06).")
     if real or caseless:
         synthetic += (f" Mixed in ({'/'.join(f'{s:.0%}' for s in shares)} of every batch), real crops augmented on every draw: "
                       + ", ".join(f"`{spec}`" for spec in real)
@@ -93,7 +93,7 @@ def _data_recipe(task: str, state: dict) -> str:
 
 
 def _real_sets(lineage: list[dict]) -> tuple[list[str], list[str], list[str], list[float]]:
-    """The real sets every training session mixed in (plain, caseless), validated on, and their shares,
+    """The real sets every training run mixed in (plain, caseless), validated on, and their shares,
     in order of first use; a config records each as the str() of a tuple."""
     real, caseless, real_val, shares = [], [], [], []
     for entry in lineage:
@@ -124,7 +124,7 @@ def model_card(state: dict, onnx_path: Path, parameters: int, task: str = "recog
         f"- Model arguments: `{ {k: v for k, v in state['model_args'].items() if k != 'charset'} }`",
         INPUTS.get(state["arch"], INPUTS.get(task, "")),
         f"- Total training: {sum(s.get('steps', 0) - s.get('started_at_step', 0) for s in lineage):,} optimisation steps, "
-        f"{_hours(sum(s.get('wall_seconds', 0) for s in lineage))} wall time (a 2-core CPU unless a session below names its device).",
+        f"{_hours(sum(s.get('wall_seconds', 0) for s in lineage))} wall time (a 2-core CPU unless a run below names its device).",
         "",
         "## How it was trained",
         "",

@@ -9,15 +9,15 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from ocrforge.detect.sizes import DEFAULT_MAX_SIDE
 from ocrforge.index.store import AssetRecord, EntryRecord
 from ocrforge.index.tags import tags_for
 from ocrforge.io.images import ImageError, load_pages
 from ocrforge.io.pdf import read_pdf
 from ocrforge.io.video import VIDEO_SUFFIXES, sample_frames, video_info
+from ocrforge.pipeline.inputs import pdf_page_text
 from ocrforge.pipeline.ocr import OCR
-from ocrforge.pipeline.results import Block, Page
-from ocrforge.runtime.detector import DEFAULT_MAX_SIDE
-from ocrforge.runtime.inputs import pdf_page_text
+from ocrforge.results import Block, Page
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ocrforge.pipeline.results import Word
+from ocrforge.results import Word
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 PATTERNS: dict[str, re.Pattern] = {

@@ -6,8 +6,8 @@ import io
 import os
 import struct
 import warnings
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Union
 
 import numpy as np

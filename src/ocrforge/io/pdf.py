@@ -17,7 +17,7 @@ import pypdfium2.raw as pdfium_c
 
 from ocrforge.io.images import ImageError
 from ocrforge.io.limits import max_pages, max_pixels
-from ocrforge.pipeline.results import Word
+from ocrforge.results import Word
 
 RENDER_DPI = 300  # what OCR engines expect of a scan; pages are rendered at this resolution
 MAX_PAGE_PIXELS = 40_000_000  # a poster-sized page renders at a lower resolution instead of into gigabytes

@@ -1,1 +1,2 @@
-"""Recognizer architectures (PyTorch, training side only). The runtime never imports this package."""
+"""Architectures (PyTorch, training side only), one file each, created by name through registry.py.
+The runtime never imports this package."""

@@ -5,7 +5,7 @@ A context network looks at a coarse copy of the whole image and starts the locat
 takes a few glimpses (the retina of `ram.py`), the lower RNN accumulates what they show and emits one
 digit (or the end), the upper RNN chooses where to look next from a Gaussian policy trained with
 REINFORCE (reward: the step's digit is right). Digit boxes, when the data has them, can guide the
-policy's mean early in training (a warm start; the issue's data engine gives them for free).
+policy's mean early in training (a warm start; the synthetic engine draws them for free).
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ import torch.nn.functional as F
 
 from ocrforge.models.ram import policy_step, retina
 from ocrforge.models.registry import register
-
-END = 10  # the class after 0-9: the number has ended
+from ocrforge.text.digits import END
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
-from ocrforge import __version__
 from ocrforge.pipeline.formats import XML_ILLEGAL
-from ocrforge.pipeline.results import Page
+from ocrforge.results import Page
+from ocrforge.version import __version__
 
 NAMESPACE = "http://www.loc.gov/standards/alto/ns-v4#"
 SCHEMA = "http://www.loc.gov/standards/alto/v4/alto-4-2.xsd"

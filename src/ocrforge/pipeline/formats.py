@@ -9,8 +9,8 @@ import re
 
 import numpy as np
 
-from ocrforge import __version__
-from ocrforge.pipeline.results import Page
+from ocrforge.results import Page
+from ocrforge.version import __version__
 
 # Lines tilted by less than this are written as horizontal: detector jitter is not rotation.
 MIN_TEXTANGLE_DEG = 1

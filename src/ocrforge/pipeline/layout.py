@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from ocrforge.detect.geometry import order_quad
-from ocrforge.pipeline.results import Block, Line, Word
+from ocrforge.results import Block, Line, Word
 
 MAX_ANGLE_DIFF = 15.0  # degrees: words or lines turned further apart never share a line or a block
 MAX_BASELINE_OFFSET = 0.5  # heights of the shorter word: centres further off the shared line belong to another line

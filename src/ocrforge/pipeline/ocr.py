@@ -8,13 +8,13 @@ from pathlib import Path
 
 from ocrforge.detect.boxes import BoxParams
 from ocrforge.detect.geometry import crop_quad, expand_quad, orient_quads
+from ocrforge.detect.sizes import DEFAULT_MAX_SIDE
 from ocrforge.io.images import ImageError, ImageSource, load_image
 from ocrforge.pipeline.layout import arrange
-from ocrforge.pipeline.results import Page, Word
-from ocrforge.runtime.detector import DEFAULT_MAX_SIDE, Detector
+from ocrforge.results import Page, Word
+from ocrforge.runtime.detector import Detector
 from ocrforge.runtime.recognizers import load_recognizer
 from ocrforge.text.lexicon import Lexicon
-
 
 # The recognizer learned from crops with some background around the ink, and a detector box cut
 # tight clips descenders: each word is read with this much margin (in box heights) on every side.

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocrforge.pipeline.results import Page, Word
+from ocrforge.results import Page, Word
 
 # Tried in order; a bare file name makes Pillow search the system font folders.
 FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.ttf")

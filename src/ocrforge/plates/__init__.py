@@ -1,0 +1,1 @@
+"""Parking validation: find and read licence plates, track them through video, check them against permits."""

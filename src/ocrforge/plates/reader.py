@@ -13,13 +13,13 @@ import numpy as np
 
 from ocrforge.detect.boxes import BoxParams
 from ocrforge.detect.geometry import crop_quad, expand_quad, order_quad, reading_quad
+from ocrforge.detect.sizes import DEFAULT_MAX_SIDE
 from ocrforge.io.images import ImageSource, load_image
 from ocrforge.plates.matching import normalise
-from ocrforge.runtime.detector import DEFAULT_MAX_SIDE, Detector
-from ocrforge.runtime.recognizer import Recognizer, shipped_model
+from ocrforge.runtime.detector import Detector
+from ocrforge.runtime.onnx import PLATE_DETECTOR, PLATE_RECOGNIZER, shipped_model
+from ocrforge.runtime.recognizer import Recognizer
 
-PLATE_MODEL = "plates.onnx"
-PLATE_DETECTOR = "plate-detector.onnx"
 # The plate detector learned from plates laid out on 384 px training crops: a tight crop a few dozen
 # pixels across, looked at alone, left it finding nothing (reader on 150 validation crops, holdout
 # faces: 78.7% alone, 90.0% on a 256 px canvas; 86.0% on 192 px).
@@ -169,7 +169,7 @@ class PlateReader:
                  threads: int | None = None) -> None:
         # A Detector instance is used as it is (tests give a stub), a path loads one.
         self.detector = detector if isinstance(detector, Detector) else Detector(detector or shipped_model(PLATE_DETECTOR), threads)
-        self.recognizer = Recognizer(recognizer or shipped_model(PLATE_MODEL), threads)
+        self.recognizer = Recognizer(recognizer or shipped_model(PLATE_RECOGNIZER), threads)
 
     def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, min_score: float = MIN_SCORE) -> list[PlateRead]:
         pixels = load_image(image)

@@ -1,1 +1,1 @@
-"""onnxruntime sessions for the shipped models. Never imports torch."""
+"""onnxruntime sessions for the models (recognizers, detectors), and nothing else. Never imports torch."""

@@ -9,11 +9,10 @@ import numpy as np
 
 from ocrforge.detect.boxes import BoxParams, boxes_from_prob
 from ocrforge.detect.inputs import resize_for_detection, scale_for_detection, to_original
+from ocrforge.detect.sizes import DEFAULT_MAX_SIDE
 from ocrforge.detect.stacked import split_stacked_lines
-from ocrforge.runtime.recognizer import cpu_session, shipped_model
+from ocrforge.runtime.onnx import DETECTOR, cpu_session, shipped_model
 
-DEFAULT_DETECTOR = "dbnet.onnx"
-DEFAULT_MAX_SIDE = 1280  # longer side the detector works at; bigger images are scaled down, boxes scaled back
 # Training crops showed words 7-70 px high (median ~22): words under SMALL_TEXT_PX at the working size
 # are detected again with the image scaled to put them near TARGET_TEXT_PX, within MAX_PIXELS. That
 # scale may enlarge the image itself (fine print in a small photo, or a page cut out of one), but only
@@ -41,7 +40,7 @@ class Detector:
     """Finds words. Stateless per call (options are arguments), so one instance can serve many threads."""
 
     def __init__(self, model_path: Path | str | None = None, threads: int | None = None) -> None:
-        self.model_path = Path(model_path) if model_path else shipped_model(DEFAULT_DETECTOR)
+        self.model_path = Path(model_path) if model_path else shipped_model(DETECTOR)
         self.session = cpu_session(self.model_path, threads)
         meta = self.session.get_modelmeta().custom_metadata_map
         if meta.get("task") != "detector":

@@ -3,37 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 
 from ocrforge.preprocess import batches_by_width, prepare_crop
+from ocrforge.runtime.onnx import DEFAULT_RECOGNIZER, RECOGNIZERS, cpu_session, shipped_model
 from ocrforge.text.charset import Charset
 from ocrforge.text.ctc import Decoded, decode_batch
 from ocrforge.text.lexicon import Lexicon
-
-DEFAULT_MODEL = "crnn.onnx"
-
-
-def shipped_model(name: str = DEFAULT_MODEL) -> Path:
-    path = Path(str(resources.files("ocrforge").joinpath("weights", name)))
-    if not path.exists():
-        raise FileNotFoundError(f"shipped model {name} is missing from {path.parent}")
-    return path
-
-
-def cpu_session(model_path: Path, threads: int | None = None) -> ort.InferenceSession:
-    """An onnxruntime session on the CPU, all graph optimisations on, `threads` (default: all cores)."""
-    if not model_path.is_file():
-        raise FileNotFoundError(f"model {model_path} not found")
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or os.cpu_count() or 1
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
 
 
 @dataclass(frozen=True)
@@ -48,7 +27,7 @@ class Recognizer:
     """Reads cropped words or lines. Stateless per call: options are arguments, so one instance can serve threads."""
 
     def __init__(self, model_path: Path | str | None = None, threads: int | None = None) -> None:
-        self.model_path = Path(model_path) if model_path else shipped_model()
+        self.model_path = Path(model_path) if model_path else shipped_model(RECOGNIZERS[DEFAULT_RECOGNIZER])
         self.session = cpu_session(self.model_path, threads)
         meta = self.session.get_modelmeta().custom_metadata_map
         try:

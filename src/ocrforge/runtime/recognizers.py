@@ -6,22 +6,20 @@ from functools import lru_cache
 from pathlib import Path
 
 from ocrforge.runtime.attention import NO_WORD_LIST, AttentionRecognizer
-from ocrforge.runtime.recognizer import Recognizer, shipped_model
+from ocrforge.runtime.onnx import DEFAULT_RECOGNIZER, RECOGNIZERS, shipped_model
+from ocrforge.runtime.recognizer import Recognizer
 from ocrforge.text.lexicon import Lexicon, load_lexicon
-
-
-SHIPPED = {"crnn": "crnn.onnx", "attention": "attention.onnx"}  # --recognizer / --arch NAME -> shipped file
 
 
 def load_recognizer(model: str | Path | None = None, threads: int | None = None) -> Recognizer | AttentionRecognizer:
     """A shipped recognizer by name (crnn, attention) or an ONNX file, CTC or attention alike;
     None: the shipped CRNN. An attention model is known by its decoder graph lying beside it."""
-    if model is None or str(model) in SHIPPED:
-        path = shipped_model(SHIPPED[str(model or "crnn")])
+    if model is None or str(model) in RECOGNIZERS:
+        path = shipped_model(RECOGNIZERS[str(model or DEFAULT_RECOGNIZER)])
     else:
         path = Path(model)
         if not path.is_file():
-            raise FileNotFoundError(f"{model}: neither a shipped recognizer ({', '.join(SHIPPED)}) nor an ONNX file")
+            raise FileNotFoundError(f"{model}: neither a shipped recognizer ({', '.join(RECOGNIZERS)}) nor an ONNX file")
     if path.with_name(path.stem + ".decoder.onnx").is_file():
         return AttentionRecognizer(path, threads)
     return Recognizer(path, threads)

@@ -12,7 +12,7 @@ from fpdf.enums import TextMode
 from PIL import Image
 
 from ocrforge.io.atomic import replaced_atomically
-from ocrforge.pipeline.results import Line, Page
+from ocrforge.results import Line, Page
 
 PAGE_LONG_SIDE = 842.0  # points: every page is as long as A4 is tall, whatever the photo's resolution
 FONT = "Helvetica"  # a core font: nothing to embed, and the text layer is never drawn

@@ -14,7 +14,7 @@ from fpdf import FPDF
 from fpdf.enums import TextMode
 
 from ocrforge.io.atomic import replaced_atomically
-from ocrforge.pipeline.results import Page
+from ocrforge.results import Page
 from ocrforge.scan.pdf import pdf_bytes, place_line
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ocrforge.detect.sizes import DEFAULT_MAX_SIDE
 from ocrforge.io.images import ImageSource, describe, load_image
 from ocrforge.pipeline.ocr import OCR
-from ocrforge.pipeline.results import Page
-from ocrforge.runtime.detector import DEFAULT_MAX_SIDE
+from ocrforge.results import Page
 from ocrforge.scan.flatten import binarize as to_black_and_white
 from ocrforge.scan.flatten import deskew, flatten_light, rectify
 from ocrforge.scan.outline import find_page

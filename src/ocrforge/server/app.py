@@ -7,11 +7,11 @@ Models are loaded once per process when the app starts; every request runs on th
 from __future__ import annotations
 
 import io
-from datetime import datetime
-from itertools import islice
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import Literal
 
@@ -21,7 +21,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from PIL import Image
 from starlette.exceptions import HTTPException  # the router's own 404 and 405 as well as FastAPI's
 
-from ocrforge import __version__
+from ocrforge.detect.sizes import DEFAULT_MAX_SIDE
 from ocrforge.index.search import QueryError, search
 from ocrforge.index.store import IndexStore
 from ocrforge.io.images import DECODING_ERRORS, ImageError, load_image, load_pages
@@ -30,12 +30,12 @@ from ocrforge.io.video import sample_frame_at
 from ocrforge.pipeline.ocr import OCR
 from ocrforge.plates.permits import PermitError, PermitStore, parse_time
 from ocrforge.plates.reader import PlateReader
-from ocrforge.runtime.detector import DEFAULT_MAX_SIDE
 from ocrforge.scan.pdf import pdf_bytes
 from ocrforge.scan.scanner import NoPageError, scan
 from ocrforge.server.access import allow_origins, require_api_key
 from ocrforge.server.limits import Limits, QueueFull, WorkQueue
 from ocrforge.text.lexicon import english
+from ocrforge.version import __version__
 
 STATIC = resources.files("ocrforge.server") / "static"
 THUMBNAIL_SIDE = 480

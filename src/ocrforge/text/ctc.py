@@ -10,7 +10,6 @@ import numpy as np
 from ocrforge.text.charset import Charset
 from ocrforge.text.lexicon import Lexicon
 
-
 BEAM_WITH_LEXICON = 16  # a word prior reorders the candidates: more of them are kept than without
 
 

@@ -1,1 +1,1 @@
-"""Training: batching, the loop, checkpoints."""
+"""Training: one run config for every trainer, the loops (recognizer, detector, RAM, DRAM), checkpoints."""

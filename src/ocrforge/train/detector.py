@@ -4,8 +4,7 @@ in fonts never trained on, and the real validation splits given."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,8 @@ from ocrforge.eval.detection import MatchScore, score_image
 from ocrforge.models.registry import create
 from ocrforge.train.detection_batches import detection_batches
 from ocrforge.train.real_detection import load_real_scenes, read_scene
-from ocrforge.train.session import TrainingSession
+from ocrforge.train.run_config import RunConfig
+from ocrforge.train.session import TrainingSession, start_run
 
 # (kind, seed, count): whole images for validation, holdout fonts; seeds below 100 are never trained on.
 VALIDATION_SETS = (("scene", 17, 24), ("photo", 18, 8), ("page", 19, 4))
@@ -28,27 +28,14 @@ VALIDATION_MAX_SIDE = 960
 
 
 @dataclass
-class DetectorConfig:
-    shards: Path  # folder of detection shards (ocrforge synth scenes --shards)
-    out: Path
+class DetectorTrainConfig:
+    run: RunConfig
+    shards: Path  # folder of detection shards (ocrforge synth detection-shards)
     arch: str = "dbnet"
-    steps: int = 6000
-    batch_size: int = 8
     crop_size: int = 384
-    lr: float = 2e-3
-    warmup: int = 200
-    weight_decay: float = 1e-4
-    val_every: int = 500
     val_images: int | None = None  # at most this many validation images per kind (default: all)
-    seed: int = 0
-    threads: int = 2
     loader_workers: int = 1
-    bf16: bool = True  # bfloat16 autocast, taken on GPUs and where the CPU has bf16 instructions (TrainingSession.run)
-    resume: bool = False
-    init_from: Path | None = None
     validation: str = "text"  # which sets choose the best checkpoint: "text", or "plates" for the plate detector
-    minutes: float | None = None  # wall-clock budget: validate and save before it runs out, whatever the step
-    device: str = "auto"  # "auto" (a CUDA GPU when there is one), "cpu" or "cuda"
     real: tuple[Path, ...] = ()  # folders of real detection records to train on
     real_share: float = 0.5  # of the training crops, this share is cut from the real images
     real_val: tuple[Path, ...] = ()  # real validation folders, scored beside the synthetic sets
@@ -96,28 +83,21 @@ def _validate(model: torch.nn.Module, val: dict[str, list[TextImage]]) -> dict[s
     return metrics
 
 
-def train_detector(cfg: DetectorConfig) -> dict:
-    torch.set_num_threads(cfg.threads)
-    torch.manual_seed(cfg.seed)
+def train_detector(cfg: DetectorTrainConfig) -> dict:
+    start_run(cfg.run)
     model = create(cfg.arch)
-    # Folders as a tuple of plain strings: the model card reads them back with ast.literal_eval.
-    config = {k: str(tuple(map(str, v)) if isinstance(v, tuple) else v) for k, v in asdict(cfg).items()}
-    session = TrainingSession(cfg.out, cfg.arch, model, lr=cfg.lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
-                              steps=cfg.steps, resume=cfg.resume, init_from=cfg.init_from, config=config, device=cfg.device)
-    state = session.state
-    n_shards = len(list(cfg.shards.glob("*.npz")))
-    session.record_entry["source"] = f"{n_shards} detection shards in {cfg.shards}"
-    session.log(f"{cfg.arch}: {sum(p.numel() for p in model.parameters()):,} parameters, config {json.dumps(config)}")
+    session = TrainingSession(cfg.run, cfg.arch, model, cfg)
+    source = f"{len(list(cfg.shards.glob('*.npz')))} detection shards in {cfg.shards}"
     real = [load_real_scenes(folder) for folder in cfg.real]
     if real:
-        session.record_entry["source"] += f"; {cfg.real_share:.0%} of crops real: " + ", ".join(
-            f"{scenes.name} ({len(scenes)} images)" for scenes in real)
+        source += f"; {cfg.real_share:.0%} of crops real: " + ", ".join(f"{scenes.name} ({len(scenes)} images)" for scenes in real)
+    session.describe(source)
     val = validation_images(cfg.val_images, cfg.validation) | real_validation_images(cfg.real_val, cfg.val_images)
     batches = ((batch["images"], batch) for batch in detection_batches(
-        cfg.shards, cfg.crop_size, model.output_stride, cfg.batch_size, cfg.seed + state.step, cfg.loader_workers,
-        real, cfg.real_share))
+        cfg.shards, cfg.crop_size, model.output_stride, cfg.run.batch_size, cfg.run.seed + session.state.step,
+        cfg.loader_workers, real, cfg.real_share))
     return session.run(
-        batches, val_every=cfg.val_every, bf16=cfg.bf16, desc="train detector", minutes=cfg.minutes,
+        batches, bf16=cfg.run.bf16, desc="train detector",
         validate=lambda: _validate(model, val),
         select=lambda m: float(np.mean([v for k, v in m.items() if k.endswith("_hmean")])),
     )

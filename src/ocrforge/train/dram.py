@@ -3,9 +3,8 @@ house numbers with digit boxes (SVHN's digitStruct.mat) when a user has them."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +12,11 @@ import torch
 
 from ocrforge.data.readers import Sample, open_dataset
 from ocrforge.data.synth.house_numbers import MAX_DIGITS, house_number, load_house_number_shard
-from ocrforge.digits.house import cut_around_digits, decode_steps, house_input
-from ocrforge.models.dram import END
 from ocrforge.models.registry import create
-from ocrforge.train.session import TrainingSession
+from ocrforge.preprocess import cut_around_digits, house_input
+from ocrforge.text.digits import END, decode_steps
+from ocrforge.train.run_config import RunConfig
+from ocrforge.train.session import TrainingSession, model_args_for, start_run
 
 VALIDATION_SEED = 41  # house numbers in holdout fonts, never trained on (training streams use seeds >= 100)
 IGNORE = -100  # steps after the end carry no label
@@ -24,21 +24,11 @@ IGNORE = -100  # steps after the end carry no label
 
 @dataclass
 class DRAMTrainConfig:
+    run: RunConfig
     shards: Path  # folder of `ocrforge synth house-numbers --shards` output
-    out: Path
     real: str | None = None  # KIND:PATH of real house numbers with digit boxes, e.g. svhn_full:train/digitStruct.mat
-    steps: int = 20000
-    batch_size: int = 64
-    lr: float = 1e-3
-    warmup: int = 300
-    weight_decay: float = 1e-4
-    val_every: int = 1000
     val_size: int = 500
     box_guidance: float = 0.5  # share of the run in which digit boxes guide the glimpses, fading to 0
-    seed: int = 0
-    threads: int = 2
-    resume: bool = False
-    init_from: Path | None = None
     model_args: dict = field(default_factory=dict)
 
 
@@ -92,15 +82,15 @@ def load_real(spec: str, height: int, width: int) -> tuple[np.ndarray, np.ndarra
 
 def _batches(data: tuple[np.ndarray, np.ndarray, np.ndarray], cfg: DRAMTrainConfig, model_steps: int, session: TrainingSession) -> Iterator[tuple[torch.Tensor, dict]]:
     images, texts, boxes = data
-    rng = np.random.default_rng([cfg.seed, session.state.step])
+    rng = np.random.default_rng([cfg.run.seed, session.state.step])
     height, width = images.shape[1:]
     while True:
-        picks = rng.integers(0, len(images), size=cfg.batch_size)
+        picks = rng.integers(0, len(images), size=cfg.run.batch_size)
         x = images[picks].astype(np.float32)
-        flip = rng.random(cfg.batch_size) < 0.15  # polarity the renderer's colours may not cover
+        flip = rng.random(cfg.run.batch_size) < 0.15  # polarity the renderer's colours may not cover
         x[flip] = 255.0 - x[flip]
         labels, centres = sequence_targets(list(texts[picks]), boxes[picks], model_steps, height, width)
-        fade = max(0.0, 1.0 - session.state.step / max(1.0, cfg.box_guidance * cfg.steps))
+        fade = max(0.0, 1.0 - session.state.step / max(1.0, cfg.box_guidance * cfg.run.steps))
         yield torch.from_numpy(x[:, None]), {"labels": torch.from_numpy(labels), "centres": torch.from_numpy(centres), "box_weight": fade}
 
 
@@ -116,11 +106,9 @@ def house_accuracy(model: torch.nn.Module, images: np.ndarray, texts: list[str],
 
 
 def train_dram(cfg: DRAMTrainConfig) -> dict:
-    torch.set_num_threads(cfg.threads)
-    torch.manual_seed(cfg.seed)
-    last = cfg.out / "last.pt"
-    model_args = torch.load(last, map_location="cpu", weights_only=False)["model_args"] if cfg.resume and last.exists() else cfg.model_args
-    model = create("dram", **model_args)
+    """Train until the run's last step; returns the last validation metrics. Always in float32."""
+    start_run(cfg.run)
+    model = create("dram", **model_args_for(cfg.run, cfg.model_args))
     data = load_shards(cfg.shards)
     source = f"{len(data[0]):,} synthetic house numbers from {cfg.shards}"
     if cfg.real:
@@ -130,13 +118,10 @@ def train_dram(cfg: DRAMTrainConfig) -> dict:
     val = [house_number(VALIDATION_SEED, i, "holdout") for i in range(cfg.val_size)]
     val_images = np.stack([house_input(v.image, model.config.height, model.config.width) for v in val])
     val_texts = [v.digits for v in val]
-    config = {k: str(v) for k, v in asdict(cfg).items()}
-    session = TrainingSession(cfg.out, "dram", model, lr=cfg.lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
-                              steps=cfg.steps, resume=cfg.resume, init_from=cfg.init_from, config=config)
-    session.record_entry["source"] = source
-    session.log(f"dram: {sum(p.numel() for p in model.parameters()):,} parameters, {source}, config {json.dumps(config)}")
+    session = TrainingSession(cfg.run, "dram", model, cfg)
+    session.describe(source)
     return session.run(
-        _batches(data, cfg, model.config.steps, session), val_every=cfg.val_every, bf16=False, desc="train dram",
+        _batches(data, cfg, model.config.steps, session), bf16=False, desc="train dram",
         validate=lambda: {"val_accuracy": round(house_accuracy(model, val_images, val_texts), 4)},
         select=lambda m: m["val_accuracy"],
     )

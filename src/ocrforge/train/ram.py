@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -13,7 +11,8 @@ import torch
 from ocrforge.data.mnist_variants import VARIANT_SIZE, VARIANTS, load_digits, training_batch, variant_set
 from ocrforge.data.readers import open_dataset
 from ocrforge.models.registry import create
-from ocrforge.train.session import TrainingSession
+from ocrforge.train.run_config import RunConfig
+from ocrforge.train.session import TrainingSession, model_args_for, start_run
 
 VALIDATION_SHARE = 0.1  # of the training digits, held out to pick the best checkpoint
 VALIDATION_SEED = 11  # places the held-out digits for the translated/cluttered variants
@@ -21,19 +20,9 @@ VALIDATION_SEED = 11  # places the held-out digits for the translated/cluttered 
 
 @dataclass
 class RAMTrainConfig:
+    run: RunConfig
     data: str  # KIND:PATH of 28x28 training digits, e.g. mnist_csv:../shared/data/mnist/mnist_5k.csv.gz
-    out: Path
     variant: str = "centred"
-    steps: int = 20000
-    batch_size: int = 128
-    lr: float = 1e-3
-    warmup: int = 200
-    weight_decay: float = 1e-4
-    val_every: int = 1000
-    seed: int = 0
-    threads: int = 2
-    resume: bool = False
-    init_from: Path | None = None
     model_args: dict = field(default_factory=dict)  # RAMConfig fields; image_size follows the variant
 
 
@@ -57,34 +46,24 @@ def digit_error(model: torch.nn.Module, images: np.ndarray, labels: np.ndarray, 
 
 
 def _batches(images: np.ndarray, labels: np.ndarray, cfg: RAMTrainConfig, step: int) -> Iterator[tuple[torch.Tensor, dict]]:
-    rng = np.random.default_rng([cfg.seed, step])
+    rng = np.random.default_rng([cfg.run.seed, step])
     while True:
-        x, y = training_batch(images, labels, cfg.variant, cfg.batch_size, rng)
+        x, y = training_batch(images, labels, cfg.variant, cfg.run.batch_size, rng)
         yield torch.from_numpy(x), {"labels": torch.from_numpy(y)}
 
 
 def train_ram(cfg: RAMTrainConfig) -> dict:
-    """Train until cfg.steps; returns the last validation metrics."""
+    """Train until the run's last step; returns the last validation metrics. Always in float32."""
     if cfg.variant not in VARIANTS:
         raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, not {cfg.variant!r}")
-    torch.set_num_threads(cfg.threads)
-    torch.manual_seed(cfg.seed)
-    (train_x, train_y), (val_x, val_y) = split_digits(*load_digits(open_dataset(cfg.data)), seed=cfg.seed)
+    start_run(cfg.run)
+    (train_x, train_y), (val_x, val_y) = split_digits(*load_digits(open_dataset(cfg.data)), seed=cfg.run.seed)
     val_x = variant_set(val_x, cfg.variant, VALIDATION_SEED)
-    last = cfg.out / "last.pt"
-    if cfg.resume and last.exists():
-        model_args = torch.load(last, map_location="cpu", weights_only=False)["model_args"]
-    else:
-        model_args = {**cfg.model_args, "image_size": VARIANT_SIZE[cfg.variant]}
-    model = create("ram", **model_args)
-    config = {k: str(v) for k, v in asdict(cfg).items()}
-    session = TrainingSession(cfg.out, "ram", model, lr=cfg.lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
-                              steps=cfg.steps, resume=cfg.resume, init_from=cfg.init_from, config=config)
-    source = f"{len(train_x):,} training digits from {cfg.data} ({len(val_x):,} held out), variant {cfg.variant}"
-    session.record_entry["source"] = source
-    session.log(f"ram: {sum(p.numel() for p in model.parameters()):,} parameters, {source}, config {json.dumps(config)}")
+    model = create("ram", **model_args_for(cfg.run, {**cfg.model_args, "image_size": VARIANT_SIZE[cfg.variant]}))
+    session = TrainingSession(cfg.run, "ram", model, cfg)
+    session.describe(f"{len(train_x):,} training digits from {cfg.data} ({len(val_x):,} held out), variant {cfg.variant}")
     return session.run(
-        _batches(train_x, train_y, cfg, session.state.step), val_every=cfg.val_every, bf16=False, desc="train ram",
+        _batches(train_x, train_y, cfg, session.state.step), bf16=False, desc="train ram",
         validate=lambda: {"val_error": round(digit_error(model, val_x, val_y), 4)},
         select=lambda m: -m["val_error"],
     )

@@ -3,15 +3,40 @@ resumable last/best checkpoints, and the lineage of commands that the model card
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import torch
 from tqdm import tqdm
+
+from ocrforge.train.run_config import RunConfig
+
+
+def start_run(run: RunConfig) -> None:
+    """Threads and seed, before the model is made, so that its initial weights follow the seed."""
+    torch.set_num_threads(run.threads)
+    torch.manual_seed(run.seed)
+
+
+def model_args_for(run: RunConfig, requested: dict) -> dict:
+    """The architecture settings to build: a resumed run keeps those of its last.pt, a new run takes `requested`."""
+    last = run.out / "last.pt"
+    if run.resume and last.exists():
+        return torch.load(last, map_location="cpu", weights_only=False)["model_args"]
+    return requested
+
+
+def recorded_config(config: Any) -> dict[str, str]:
+    """A trainer's config (its `run` spread out beside its own fields) as the strings the lineage keeps;
+    tuples as the str() of a tuple of strings, which the model card reads back with ast.literal_eval."""
+    values = {f.name: getattr(config, f.name) for f in fields(config) if f.name != "run"} | asdict(config.run)
+    return {k: str(tuple(map(str, v)) if isinstance(v, tuple) else v) for k, v in values.items()}
 
 
 @dataclass
@@ -73,21 +98,29 @@ def grown(fresh: torch.Tensor, parent: torch.Tensor) -> torch.Tensor:
 
 
 class TrainingSession:
-    """One invocation of a training command on a run folder `out`."""
+    """One invocation of a training command: `run` says where and how long; `config` is the trainer's
+    whole config, recorded in the lineage."""
 
-    def __init__(self, out: Path, arch: str, model: torch.nn.Module, *, lr: float, weight_decay: float, warmup: int,
-                 steps: int, resume: bool, init_from: Path | None, config: dict[str, str], device: str = "cpu") -> None:
-        out.mkdir(parents=True, exist_ok=True)
-        self.device = resolve_device(device)
-        self.out, self.arch, self.model, self.steps = out, arch, model.to(self.device), steps
-        self.log_file = (out / "train.log").open("a")
-        self.optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: cosine_factor(s, warmup, steps))
-        self.state = self._restore(resume, init_from)
-        self.record_entry = {"command": "ocrforge " + " ".join(sys.argv[1:]), "config": config,
+    def __init__(self, run: RunConfig, arch: str, model: torch.nn.Module, config: Any) -> None:
+        run.out.mkdir(parents=True, exist_ok=True)
+        self.run_config = run
+        self.device = resolve_device(run.device)
+        self.out, self.arch, self.model, self.steps = run.out, arch, model.to(self.device), run.steps
+        self.log_file = (run.out / "train.log").open("a")
+        self.optimizer = torch.optim.AdamW(model.parameters(), lr=run.lr, weight_decay=run.weight_decay)
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: cosine_factor(s, run.warmup, run.steps))
+        self.state = self._restore(run.resume, run.init_from)
+        self.config = recorded_config(config)
+        self.record_entry = {"command": "ocrforge " + " ".join(sys.argv[1:]), "config": self.config,
                              "started_at_step": self.state.step, "wall_seconds": 0}
         self.state.lineage.append(self.record_entry)
         self.started = time.time()
+
+    def describe(self, source: str) -> None:
+        """Record where the training samples come from (for the model card) and log it with the model's size and config."""
+        self.record_entry["source"] = source
+        size = sum(p.numel() for p in self.model.parameters())
+        self.log(f"{self.arch}: {size:,} parameters, {source}, config {json.dumps(self.config)}")
 
     def log(self, message: str) -> None:
         print(f"{time.strftime('%F %T')} {message}", file=self.log_file, flush=True)
@@ -159,15 +192,14 @@ class TrainingSession:
             self.save(self.out / "best.pt")
         self.save(self.out / "last.pt")
 
-    def run(self, batches: Iterator[tuple[torch.Tensor, dict]], *, val_every: int, bf16: bool,
-            validate: Callable[[], dict[str, float]], select: Callable[[dict], float], desc: str,
-            minutes: float | None = None) -> dict:
-        """Optimise on (images, targets) batches until the session's last step, with a validation every
+    def run(self, batches: Iterator[tuple[torch.Tensor, dict]], *, bf16: bool,
+            validate: Callable[[], dict[str, float]], select: Callable[[dict], float], desc: str) -> dict:
+        """Optimise on (images, targets) batches until the run's last step, with a validation every
         `val_every` steps and at the end (`select` scores it for best.pt); returns the last validation.
         `bf16` asks for bfloat16 autocast, taken on GPUs and on CPUs that run it natively.
-        `minutes` bounds the wall time: the run ends early, leaving time for the last validation (as
+        The run's `minutes` bound the wall time: it ends early, leaving time for the last validation (as
         long as the slowest one so far) and its checkpoints."""
-        state = self.state
+        state, val_every, minutes = self.state, self.run_config.val_every, self.run_config.minutes
         deadline = None if minutes is None else time.time() + 60 * minutes
         validation_seconds = 0.0
         requested, bf16 = bf16, use_bf16(bf16, self.device)

@@ -11,7 +11,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-
 from ocrforge.data.readers.line_words import split_line
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from ocrforge.data.readers.boxes import BoxedImage
-from ocrforge.detect.geometry import rectangle
 from ocrforge.data.readers.crops import crop_box, warp_quad
 from ocrforge.data.readers.sample import Sample, skip
+from ocrforge.detect.geometry import rectangle
 from ocrforge.io.images import IMAGE_SUFFIXES, ImageError, load_image
 
 DONT_CARE = "###"

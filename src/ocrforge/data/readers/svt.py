@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ocrforge.data.readers.boxes import BoxedImage
-from ocrforge.detect.geometry import rectangle
 from ocrforge.data.readers.crops import crop_box
 from ocrforge.data.readers.sample import Sample, skip
+from ocrforge.detect.geometry import rectangle
 from ocrforge.io.images import ImageError, load_image
 
 

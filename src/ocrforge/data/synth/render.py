@@ -8,7 +8,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocrforge.data.synth import real_colours, text as text_gen
+from ocrforge.data.synth import real_colours
+from ocrforge.data.synth import text as text_gen
 from ocrforge.data.synth.background import background
 from ocrforge.data.synth.degrade import degrade, jpeg
 from ocrforge.data.synth.fonts import FontFace

@@ -5,13 +5,20 @@ import onnxruntime as ort
 import pytest
 import torch
 
-from ocrforge.export.onnx import attention_difference, export_attention, export_detector, export_digits, export_model, max_abs_difference
+from ocrforge.export.onnx import (
+    attention_difference,
+    export_attention,
+    export_detector,
+    export_digits,
+    export_model,
+    max_abs_difference,
+)
 from ocrforge.models.registry import create, names
 from ocrforge.runtime.detector import Detector
 from ocrforge.runtime.recognizer import Recognizer
 
 
-# CTC recognizers export as one graph; attention ones as two (tests/models/test_attention.py).
+# CTC recognizers export as one graph; attention ones as two (tests/unit/test_attention.py).
 @pytest.mark.parametrize("arch", [a for a in names("recognizer") if not hasattr(create(a), "step")])
 def test_onnx_matches_pytorch_at_several_widths_and_batch_sizes(arch, tmp_path):
     torch.manual_seed(0)

@@ -12,7 +12,7 @@ import numpy as np
 from ocrforge.io.images import ImageError, load_image
 from ocrforge.io.pdf import PdfPage, is_pdf, page_count, read_pdf
 from ocrforge.pipeline.layout import arrange
-from ocrforge.pipeline.results import Page
+from ocrforge.results import Page
 
 
 @dataclass

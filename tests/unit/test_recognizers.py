@@ -9,7 +9,7 @@ from ocrforge.models.registry import create, names
 from ocrforge.preprocess import prepare_crop
 from ocrforge.text.charset import Charset
 from ocrforge.train.batches import make_batch
-from ocrforge.train.loop import predict
+from ocrforge.train.recognizer import predict
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +57,22 @@ def test_predict_returns_strings_in_order(arch, tiny_batch):
     crops, _ = tiny_batch
     texts = predict(create(arch), crops, Charset(), batch_size=5)
     assert len(texts) == len(crops) and all(isinstance(t, str) for t in texts)
+
+
+def test_a_crnn_with_wider_convolutions_grown_from_a_narrower_one_reads_as_it_did(tmp_path):
+    from ocrforge.train.recognizer import RecognizerTrainConfig
+    from ocrforge.train.run_config import RunConfig
+    from ocrforge.train.session import TrainingSession
+
+    torch.manual_seed(0)
+    narrow = create("crnn", channels=[8, 16, 24, 32, 40], lstm_hidden=16).eval()
+    torch.save({"model": narrow.state_dict(), "step": 5, "arch": "crnn"}, tmp_path / "parent.pt")
+    wide = create("crnn", channels=[12, 24, 32, 40, 48], lstm_hidden=16)
+    run = RunConfig(out=tmp_path / "run", steps=5, batch_size=4, lr=1e-3, val_every=5, warmup=1, weight_decay=0.0,
+                    init_from=tmp_path / "parent.pt", device="cpu")
+    TrainingSession(run, "crnn", wide, RecognizerTrainConfig(run=run))
+    images = torch.rand(4, 1, 32, 96) * 255
+    with torch.no_grad():
+        assert torch.allclose(wide.eval()(images)["logits"], narrow(images)["logits"], atol=1e-4)
+    # 5 convolutions, 4 x 5 batch-norm tensors (weight, bias, running mean and variance), the LSTM's first inputs both ways.
+    assert "27 of them widened" in (tmp_path / "run" / "train.log").read_text()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,8 @@ from ocrforge.text.charset import Charset
 from ocrforge.text.ctc import decode_batch, softmax
 from ocrforge.train.batches import ShardPool, bucketed_batches, live_chunks, shard_chunks
 from ocrforge.train.real import RealMix, load_real
-from ocrforge.train.session import TrainingSession
+from ocrforge.train.run_config import RunConfig
+from ocrforge.train.session import TrainingSession, model_args_for, start_run
 
 # Fixed validation sets: (name, seed, recipe). Seeds below 100 are never used for training data.
 VALIDATION_SETS = (
@@ -27,35 +27,20 @@ VALIDATION_SETS = (
 )
 # The plate recognizer is validated on plate rows: faces it trains on, and faces it never sees.
 PLATE_VALIDATION_SETS = (("plates", 20, "train"), ("plates_holdout", 21, "holdout"))
-
-
 @dataclass
-class TrainConfig:
-    out: Path  # run folder: checkpoints, log, metrics
+class RecognizerTrainConfig:
+    run: RunConfig
     shards: Path | None = None  # folder of pre-rendered shards (ocrforge synth shards); None: render live
     render_workers: int = 2  # worker processes rendering live when there are no shards
     render_seed: int = 1000  # stream seed for live rendering; training seeds are >= 100
     arch: str = "crnn"
-    steps: int = 20000
-    batch_size: int = 64
-    lr: float = 2e-3
-    warmup: int = 300
-    weight_decay: float = 1e-2
-    val_every: int = 1000
     val_size: int = 500
-    seed: int = 0
-    threads: int = 2
-    bf16: bool = True  # bfloat16 autocast, taken on GPUs and where the CPU has bf16 instructions (TrainingSession.run)
-    resume: bool = False
     chunk_size: int = 2048  # samples sorted by width together before being cut into batches
-    init_from: Path | None = None  # start from these weights (fine-tuning), not from scratch
     validation: str = "words"  # which fixed sets choose the best checkpoint: "words", or "plates" for the plate recognizer
     real: tuple[str, ...] = ()  # KIND:PATH sets of real crops mixed into every chunk of training samples
     real_caseless: tuple[str, ...] = ()  # the same, for sets whose labels carry no case (SROIE): never teach case
     real_share: float = 0.5  # the share of each batch drawn from the real sets (published practice: about half)
     real_val: tuple[str, ...] = ()  # KIND:PATH real validation sets, each reported on its own, scored case-insensitive alphanumeric
-    minutes: float | None = None  # wall-clock budget: validate and save before it runs out, whatever the step
-    device: str = "auto"  # "auto" (a CUDA GPU when there is one), "cpu" or "cuda"
     model_args: dict = field(default_factory=dict)  # architecture settings (CRNNConfig fields...); a resumed run keeps its own
 
 
@@ -105,18 +90,18 @@ def real_validation_data(specs: tuple[str, ...], size: int, charset: Charset) ->
     return {s.name: ([prepare_crop(img) for img in s.images], s.texts) for s in sources}
 
 
-def _training_chunks(cfg: TrainConfig, step: int, rng: np.random.Generator):
+def _training_chunks(cfg: RecognizerTrainConfig, step: int, rng: np.random.Generator):
     """Chunks of (crop, text) samples, and a description of where they come from."""
     if cfg.shards is not None:
         pool = ShardPool(cfg.shards)
         return shard_chunks(pool, cfg.chunk_size, rng), f"{len(pool):,} samples in {len(pool.shards)} shards"
     # Resuming continues the stream where it stopped instead of repeating its start.
-    first_chunk = step * cfg.batch_size // cfg.chunk_size
+    first_chunk = step * cfg.run.batch_size // cfg.chunk_size
     chunks = live_chunks(cfg.render_seed, cfg.chunk_size, cfg.render_workers, first_chunk)
     return chunks, f"live rendering in {cfg.render_workers} workers"
 
 
-def _with_real(cfg: TrainConfig, chunks, source: str, charset: Charset, rng: np.random.Generator):
+def _with_real(cfg: RecognizerTrainConfig, chunks, source: str, charset: Charset, rng: np.random.Generator):
     """The synthetic chunks with cfg.real_share of each replaced by real crops, when real sets are given."""
     specs = [(spec, False) for spec in cfg.real] + [(spec, True) for spec in cfg.real_caseless]
     if not specs:
@@ -144,32 +129,20 @@ def _selection_score(metrics: dict, val: dict, real_names: set[str]) -> float:
     return float(np.mean([metrics[f"{name}_alnum" if name in real_names else f"{name}_acc"] for name in val]))
 
 
-def _model_args(cfg: TrainConfig) -> dict:
-    last = cfg.out / "last.pt"
-    if cfg.resume and last.exists():
-        return torch.load(last, map_location="cpu", weights_only=False)["model_args"]
-    return cfg.model_args
-
-
-def train(cfg: TrainConfig) -> dict:
-    """Train until cfg.steps; returns the last validation metrics."""
-    torch.set_num_threads(cfg.threads)
-    torch.manual_seed(cfg.seed)
-    model = create(cfg.arch, **_model_args(cfg))
+def train_recognizer(cfg: RecognizerTrainConfig) -> dict:
+    """Train until the run's last step; returns the last validation metrics."""
+    start_run(cfg.run)
+    model = create(cfg.arch, **model_args_for(cfg.run, cfg.model_args))
     charset = Charset(model.config.charset)
-    config = {k: str(v) for k, v in asdict(cfg).items()}
-    session = TrainingSession(cfg.out, cfg.arch, model, lr=cfg.lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
-                              steps=cfg.steps, resume=cfg.resume, init_from=cfg.init_from, config=config, device=cfg.device)
-    state = session.state
-    rng = np.random.default_rng([cfg.seed, state.step])
-    chunks, source = _with_real(cfg, *_training_chunks(cfg, state.step, rng), charset, rng)
-    session.record_entry["source"] = source
-    session.log(f"{cfg.arch}: {sum(p.numel() for p in model.parameters()):,} parameters, {source}, config {json.dumps(config)}")
+    session = TrainingSession(cfg.run, cfg.arch, model, cfg)
+    rng = np.random.default_rng([cfg.run.seed, session.state.step])
+    chunks, source = _with_real(cfg, *_training_chunks(cfg, session.state.step, rng), charset, rng)
+    session.describe(source)
     real_val = real_validation_data(cfg.real_val, cfg.val_size, charset)
     val, real_names = validation_data(cfg.val_size, cfg.validation) | real_val, set(real_val)
-    batches = (_to_torch(batch) for batch in bucketed_batches(chunks, charset, cfg.batch_size, rng))
+    batches = (_to_torch(batch) for batch in bucketed_batches(chunks, charset, cfg.run.batch_size, rng))
     return session.run(
-        batches, val_every=cfg.val_every, bf16=cfg.bf16, desc="train", minutes=cfg.minutes,
+        batches, bf16=cfg.run.bf16, desc="train",
         validate=lambda: _validate(model, val, charset, real_names),
         select=lambda m: _selection_score(m, val, real_names),
     )

@@ -1,29 +1,25 @@
-"""`ocrforge scan`: phone photos of pages, and PDFs, to a searchable PDF, page images or text."""
+"""A command's pages scanned and written out: a photo's page found, flattened and read, a PDF page read
+(or its own text kept) and laid back on the original, then all of them as one searchable PDF, PNG pages
+or text."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from tqdm import tqdm
 
 from ocrforge.detect.geometry import rectangle
 from ocrforge.io.atomic import replaced_atomically
-from ocrforge.io.images import ImageError
+from ocrforge.pipeline.inputs import InputImage
 from ocrforge.pipeline.ocr import OCR
-from ocrforge.pipeline.results import Page, box_list
-from ocrforge.runtime.inputs import InputImage, count_images, iter_images
-from ocrforge.runtime.recognize_cli import UsageError
+from ocrforge.results import Page, box_list
 from ocrforge.scan.pdf import write_pdf
 from ocrforge.scan.pdf_layer import SourcePage, write_searchable_pdf
 from ocrforge.scan.scanner import NoPageError, scan
 
-OUT_SUFFIXES = (".pdf", ".png", ".txt")
+OUT_SUFFIXES = (".pdf", ".png", ".txt")  # what `write_scans` can write
 
 
 @dataclass
@@ -36,18 +32,18 @@ class Scanned:
     source: SourcePage | None = None  # a PDF page: copied, with the words laid on it
 
 
-def _scan(item: InputImage, position: int, ocr: OCR, args: argparse.Namespace) -> Scanned:
+def scan_input(item: InputImage, position: int, ocr: OCR, *, binarize: bool = False, force_ocr: bool = False) -> Scanned:
     """A photo is searched for its page, straightened and read; a PDF page is read as it is (or keeps
     the text it carries) and its words laid back on the original page."""
     if item.pdf_page is None:
         try:
-            result = scan(item.image, ocr, binarize=args.binarize)
+            result = scan(item.image, ocr, binarize=binarize)
         except NoPageError:
             raise NoPageError(f"no page found in {item.label}") from None
         return Scanned(position, item.label, result.corners, result.image, result.page)
     height, width = item.image.shape[:2]
     whole = rectangle(0, 0, width, height)
-    if item.has_text and args.force_ocr:  # its text would lie twice on the original: write its rendering instead
+    if item.has_text and force_ocr:  # its text would lie twice on the original: write its rendering instead
         return Scanned(position, item.label, whole, item.image, ocr.read(item.image))
     kept = item.has_text
     page = item.own_text() if kept else ocr.read(item.image)
@@ -55,7 +51,8 @@ def _scan(item: InputImage, position: int, ocr: OCR, args: argparse.Namespace) -
     return Scanned(position, item.label, whole, item.image, page, source)
 
 
-def _record(result: Scanned) -> dict:
+def scan_record(result: Scanned) -> dict:
+    """What `--format json` prints for a page: where it was found, its size and its text."""
     height, width = result.image.shape[:2]
     return {"path": result.label, "corners": box_list(result.corners), "width": width, "height": height, "text": result.page.text}
 
@@ -65,7 +62,7 @@ def _png_paths(out: Path, count: int) -> list[Path]:
     return [out] if count == 1 else [out.with_name(f"{out.stem}-{i}.png") for i in range(1, count + 1)]
 
 
-def _write(out: Path, results: list[Scanned], count: int) -> list[Path]:
+def write_scans(out: Path, results: list[Scanned], count: int) -> list[Path]:
     """Write the scans that succeeded, each file whole or not at all; returns the files written."""
     suffix = out.suffix.lower()
     if suffix == ".pdf":
@@ -83,43 +80,3 @@ def _write(out: Path, results: list[Scanned], count: int) -> list[Path]:
         with replaced_atomically(targets[result.position]) as partial:
             Image.fromarray(result.image).save(partial)
     return [targets[r.position] for r in results]
-
-
-def run(args: argparse.Namespace) -> int:
-    try:
-        if args.out is None and args.format != "json":
-            raise UsageError("give --out OUT (.pdf, .png or .txt), --format json, or both")
-        if args.out is not None and args.out.suffix.lower() not in OUT_SUFFIXES:
-            raise UsageError(f"--out {args.out}: the name must end in {', '.join(OUT_SUFFIXES)}")
-        if not args.paths:
-            raise UsageError("no input photos")
-        ocr = OCR(args.detector)
-    except (UsageError, FileNotFoundError, ValueError) as err:
-        print(f"ocrforge scan: {err}", file=sys.stderr)
-        return 2
-
-    results, failed, position = [], 0, 0
-
-    def report(err: Exception) -> None:  # the messages name the photo (and page)
-        nonlocal failed, position
-        print(f"ocrforge scan: {err}", file=sys.stderr)
-        failed += 1
-        position += 1
-
-    total = count_images(args.paths)
-    for item in tqdm(iter_images(args.paths, report), desc="scan", unit="page", total=total, disable=None if total > 1 else True):
-        try:
-            result = _scan(item, position, ocr, args)
-        except (ImageError, NoPageError) as err:
-            report(err)
-            continue
-        position += 1
-        if args.format == "json":
-            print(json.dumps(_record(result), ensure_ascii=False), flush=True)
-        if args.out is not None:
-            results.append(result)
-    if results:
-        written = _write(args.out, results, max(total, position))
-        # With JSON on stdout the note goes to stderr, so stdout stays one record per line.
-        print(f"wrote {', '.join(map(str, written))}", file=sys.stderr if args.format == "json" else sys.stdout)
-    return 1 if failed else 0

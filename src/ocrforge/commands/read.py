@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from tqdm import tqdm
 
-from ocrforge.io.images import IMAGE_SUFFIXES, ImageError
-from ocrforge.pipeline.alto import to_alto
-from ocrforge.pipeline.formats import to_hocr, to_json, to_text
-from ocrforge.pipeline.ocr import OCR
-from ocrforge.pipeline.visualize import save_visualization
-from ocrforge.runtime.inputs import count_images, iter_images
-from ocrforge.runtime.recognize_cli import UsageError, collect_paths
-from ocrforge.runtime.recognizers import word_list_for
+from ocrforge.commands.common import UsageError, add_decoding, add_inputs, add_max_side, collect_paths, fail
+from ocrforge.io.images import IMAGE_SUFFIXES
 
 
 def run(args: argparse.Namespace) -> int:
+    from ocrforge.io.images import ImageError
+    from ocrforge.pipeline.alto import to_alto
+    from ocrforge.pipeline.formats import to_hocr, to_json, to_text
+    from ocrforge.pipeline.inputs import count_images, iter_images
+    from ocrforge.pipeline.ocr import OCR
+    from ocrforge.pipeline.visualize import save_visualization
+    from ocrforge.runtime.recognizers import word_list_for
+
     try:
         paths = collect_paths(args.paths, args.from_file, IMAGE_SUFFIXES + (".pdf",))
-        if not paths:
-            raise UsageError("no input images (give paths, folders or --from-file)")
         ocr = OCR(args.detector, args.recognizer)
         lexicon = word_list_for(ocr.recognizer, args.lexicon)
     except (UsageError, FileNotFoundError, ValueError) as err:
-        print(f"ocrforge read: {err}", file=sys.stderr)
-        return 2
+        return fail("read", err)
 
     failed = 0
 
@@ -61,3 +61,19 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "alto":
         print(to_alto(pages), end="")
     return 1 if failed else 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    read = sub.add_parser("read", help="find and read every piece of text in photos, scenes, pages and PDFs")
+    add_inputs(read, "image or PDF files, or folders of them")
+    read.add_argument("--format", choices=["text", "json", "hocr", "alto"], default="text",
+                      help="text: the page text in reading order; json: one JSON object per image (JSON Lines); "
+                           "hocr: one hOCR document; alto: one ALTO v4 XML document")
+    read.add_argument("--recognizer", help="shipped recognizer name (crnn, attention) or an ONNX file (default: crnn)")
+    read.add_argument("--detector", type=Path, help="ONNX detector (default: the shipped DBNet)")
+    read.add_argument("--visualize", type=Path, metavar="DIR", help="also write each image with its boxes and text drawn on it")
+    add_max_side(read)
+    add_decoding(read)
+    read.add_argument("--force-ocr", action="store_true",
+                      help="read PDF pages that already carry text too (default: give the text they carry)")
+    read.set_defaults(run=run)

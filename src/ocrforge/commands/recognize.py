@@ -7,48 +7,25 @@ import json
 import sys
 from pathlib import Path
 
-from PIL import Image
-
-from ocrforge.io.images import IMAGE_SUFFIXES, ImageError, load_image
-from ocrforge.pipeline.visualize import draw_attention
-from ocrforge.runtime.recognizers import load_recognizer, word_list_for
-from ocrforge.text.escape import escape
-
-
-class UsageError(Exception):
-    pass
-
-
-def collect_paths(paths: list[Path], from_file: Path | None, suffixes: tuple[str, ...] = IMAGE_SUFFIXES) -> list[Path]:
-    """Files as given, folders expanded to their files with these suffixes (sorted), then the paths
-    listed in `from_file`."""
-    collected: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            collected.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes))
-        else:
-            collected.append(path)  # a missing file is reported when it is read, with the others
-    if from_file is not None:
-        try:
-            text = sys.stdin.read() if str(from_file) == "-" else from_file.read_text(encoding="utf-8")
-        except OSError as err:
-            raise UsageError(f"--from-file {from_file}: {err.strerror or err}") from None
-        collected.extend(Path(line) for line in text.splitlines() if line.strip())
-    return collected
+from ocrforge.commands.common import UsageError, add_decoding, add_inputs, add_recognizer_choice, collect_paths, fail
 
 
 def run(args: argparse.Namespace) -> int:
+    from PIL import Image
+
+    from ocrforge.io.images import ImageError, load_image
+    from ocrforge.pipeline.visualize import draw_attention
+    from ocrforge.runtime.recognizers import load_recognizer, word_list_for
+    from ocrforge.text.escape import escape
+
     try:
         paths = collect_paths(args.paths, args.from_file)
-        if not paths:
-            raise UsageError("no input images (give paths, folders or --from-file)")
         recognizer = load_recognizer(args.model or args.arch)
         if args.explain and not hasattr(recognizer, "read_prepared"):
             raise UsageError("--explain needs an attention recognizer (--arch attention); CTC has no attention to show")
         lexicon = word_list_for(recognizer, args.lexicon)
     except (UsageError, FileNotFoundError, ValueError) as err:
-        print(f"ocrforge recognize: {err}", file=sys.stderr)
-        return 2
+        return fail("recognize", err)
 
     crops, readable, failed = [], [], 0
     for path in paths:
@@ -75,3 +52,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"{escape(str(path))}\t{escape(result.text)}")
     sys.stdout.flush()
     return 1 if failed else 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    rec = sub.add_parser("recognize", help="read cropped words or text lines, one result line per image")
+    add_inputs(rec)
+    rec.add_argument("--format", choices=["tsv", "json"], default="tsv", help="tsv: PATH<TAB>TEXT; json: one object per line")
+    add_recognizer_choice(rec)
+    rec.add_argument("--explain", type=Path, metavar="DIR",
+                     help="attention recognizers: write per crop a picture of where the decoder looked for each character")
+    add_decoding(rec)
+    rec.add_argument("--batch-size", type=int, default=32)
+    rec.set_defaults(run=run)

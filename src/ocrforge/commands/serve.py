@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from ocrforge.commands.common import fail
 
-def run_serve(args: argparse.Namespace) -> int:
+
+def run(args: argparse.Namespace) -> int:
     import uvicorn  # the server's dependencies load only when serving
 
     from ocrforge.server.access import AccessError, check_exposure, read_api_key
@@ -15,14 +17,12 @@ def run_serve(args: argparse.Namespace) -> int:
     from ocrforge.server.limits import Limits
 
     if args.db is not None and not args.db.is_file():
-        print(f"ocrforge serve: {args.db}: no such index (create it with `ocrforge index ... --db {args.db}`)", file=sys.stderr)
-        return 2
+        return fail("serve", f"{args.db}: no such index (create it with `ocrforge index ... --db {args.db}`)")
     try:
         api_key = read_api_key(args.api_key_file) if args.api_key_file else None
         check_exposure(args.host, api_key, args.insecure)
     except AccessError as err:
-        print(f"ocrforge serve: {err}", file=sys.stderr)
-        return 2
+        return fail("serve", err)
     limits = Limits(max_upload_bytes=args.max_upload_mb * 1024 * 1024, max_pixels=args.max_pixels,
                     request_timeout=args.timeout, workers=args.workers, queue=args.queue)
     access = "API key required" if api_key else "no API key"
@@ -50,4 +50,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--max-upload-mb", type=int, default=20)
     serve.add_argument("--max-pixels", type=int, default=40_000_000)
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
-    serve.set_defaults(run=run_serve)
+    serve.set_defaults(run=run)

@@ -1,4 +1,4 @@
-"""`ocrforge plate` (read plates and check them against permits) and `ocrforge permits` (manage them)."""
+"""`ocrforge plate`: read licence plates in crops, photos and videos, and check them against permits."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
+from ocrforge.commands.common import add_max_side, fail
 from ocrforge.io.images import IMAGE_SUFFIXES, ImageError, load_image
 from ocrforge.io.video import VIDEO_SUFFIXES, sample_frames
 
@@ -54,13 +55,12 @@ def _read_file(reader: PlateReader, path: Path, args: argparse.Namespace) -> tup
     return reader.read(path, max_side=args.max_side), []
 
 
-def run_plate(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from ocrforge.plates.permits import PermitError, PermitStore, parse_time
     from ocrforge.plates.reader import PlateReader
 
     if not args.paths:
-        print("ocrforge plate: give plate crops, photos, videos or folders of video frames", file=sys.stderr)
-        return 2
+        return fail("plate", "give plate crops, photos, videos or folders of video frames")
     try:
         at = parse_time(args.at) if args.at else datetime.now()
         store = PermitStore(args.permits) if args.permits else None
@@ -68,8 +68,7 @@ def run_plate(args: argparse.Namespace) -> int:
         # one core busy, but gains little from two.
         reader = PlateReader(args.detector, args.recognizer, threads=1)
     except (PermitError, FileNotFoundError) as err:
-        print(f"ocrforge plate: {err}", file=sys.stderr)
-        return 2
+        return fail("plate", err)
     failed = 0
     with ThreadPoolExecutor(max(1, args.workers)) as pool:
         futures = [pool.submit(_read_file, reader, path, args) for path in args.paths]
@@ -96,38 +95,7 @@ def run_plate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def run_permits(args: argparse.Namespace) -> int:
-    from ocrforge.plates.permits import PermitError, PermitStore
-
-    try:
-        store = PermitStore(args.db)
-    except PermitError as err:
-        print(f"ocrforge permits: {err}", file=sys.stderr)
-        return 2
-    try:
-        if args.action == "add":
-            permit = store.add(args.plate, args.valid_from, args.valid_to, args.zone)
-            print(json.dumps(permit.to_dict()))
-        elif args.action == "remove":
-            removed = store.remove(args.plate, args.zone)
-            print(f"removed {removed} permit{'s' if removed != 1 else ''} for {args.plate}", file=sys.stderr)
-            return 0 if removed else 1
-        elif args.action == "import":
-            count = store.import_csv(args.csv)
-            print(f"imported {count} permits from {args.csv}", file=sys.stderr)
-        else:
-            for permit in store.permits(args.zone):
-                print(json.dumps(permit.to_dict()) if args.json else
-                      f"{permit.plate:12s} {permit.valid_from} .. {permit.valid_to or 'open':19s} {permit.zone or '(any zone)'}")
-    except (PermitError, OSError) as err:
-        print(f"ocrforge permits: {err}", file=sys.stderr)
-        return 2
-    finally:
-        store.close()
-    return 0
-
-
-def add_parsers(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction) -> None:
     plate = sub.add_parser("plate", help="read licence plates in crops, photos and videos; check them against permits")
     plate.add_argument("paths", nargs="*", type=Path, help="plate crops, street or car photos, videos, folders of video frames")
     plate.add_argument("--permits", type=Path, help="permit database (`ocrforge permits`): adds permitted/permit to each record")
@@ -137,25 +105,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     plate.add_argument("--fps", type=float, default=FRAME_RATE, help="frames read per second of video (and a frame folder's rate)")
     plate.add_argument("--recognizer", type=Path, help="ONNX plate recognizer (default: the shipped one)")
     plate.add_argument("--detector", type=Path, help="ONNX plate detector (default: the shipped one)")
-    plate.add_argument("--max-side", type=int, default=1280, help="longer side the detector works at")
+    add_max_side(plate)
     plate.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="files read at the same time (default: one per core)")
-    plate.set_defaults(run=run_plate)
-
-    permits = sub.add_parser("permits", help="manage parking permits (SQLite)")
-    actions = permits.add_subparsers(dest="action", required=True)
-    add = actions.add_parser("add", help="add a permit")
-    add.add_argument("plate")
-    add.add_argument("--from", dest="valid_from", help="valid from (ISO date or time; default now)")
-    add.add_argument("--to", dest="valid_to", help="valid until (a bare date: to the end of that day; default open-ended)")
-    add.add_argument("--zone", help="zone (default: every zone)")
-    remove = actions.add_parser("remove", help="remove a plate's permits")
-    remove.add_argument("plate")
-    remove.add_argument("--zone", help="only the permit for this zone")
-    listing = actions.add_parser("list", help="list permits")
-    listing.add_argument("--zone", help="permits valid in this zone")
-    listing.add_argument("--json", action="store_true")
-    imports = actions.add_parser("import", help="add permits from a CSV with header plate,valid_from,valid_to,zone")
-    imports.add_argument("csv", type=Path)
-    for action in (add, remove, listing, imports):
-        action.add_argument("--db", type=Path, required=True, help="permit database file (created if missing)")
-    permits.set_defaults(run=run_permits)
+    plate.set_defaults(run=run)

@@ -7,9 +7,11 @@ import pytest
 import torch
 
 from ocrforge.data.readers import Sample
-from ocrforge.digits.house import decode_steps, house_input
-from ocrforge.models.dram import DRAM, END, DRAMConfig
-from ocrforge.train.dram import IGNORE, real_house_number, sequence_targets
+from ocrforge.models.dram import DRAM, DRAMConfig
+from ocrforge.preprocess import house_input
+from ocrforge.text.digits import END, decode_steps
+from ocrforge.train.dram import IGNORE, DRAMTrainConfig, real_house_number, sequence_targets
+from ocrforge.train.run_config import RunConfig
 from ocrforge.train.session import TrainingSession
 
 TINY = DRAMConfig(height=32, width=64, patch=8, scales=2, glimpses_per_digit=1, max_digits=3, hidden=32)
@@ -111,8 +113,9 @@ def test_a_wider_glimpse_network_started_from_a_narrower_one_reads_as_it_did(tmp
     narrow = DRAM(TINY).eval()
     torch.save({"model": narrow.state_dict(), "step": 10, "arch": "dram"}, tmp_path / "parent.pt")
     wide = DRAM(replace(TINY, what_channels=[48, 96, 80]))  # a list, as JSON model arguments give it
-    session = TrainingSession(tmp_path / "run", "dram", wide, lr=1e-3, weight_decay=0.0, warmup=1, steps=10,
-                              resume=False, init_from=tmp_path / "parent.pt", config={})
+    run = RunConfig(out=tmp_path / "run", steps=10, batch_size=6, lr=1e-3, val_every=10, warmup=1, weight_decay=0.0,
+                    init_from=tmp_path / "parent.pt", device="cpu")
+    session = TrainingSession(run, "dram", wide, DRAMTrainConfig(run=run, shards=tmp_path))
     assert wide.config.what_channels == (48, 96, 80)
     assert wide.what[3].weight.shape == (96, 48, 3, 3)
     images = torch.rand(6, 1, 32, 64) * 255
