@@ -10,8 +10,8 @@ from ocrforge.data.readers import Sample
 from ocrforge.models.dram import DRAM, DRAMConfig
 from ocrforge.preprocess import house_input
 from ocrforge.text.digits import END, decode_steps
-from ocrforge.train.dram import IGNORE, DRAMTrainConfig, real_house_number, sequence_targets
-from ocrforge.train.run_config import RunConfig
+from ocrforge.train.config import DRAMTrainConfig, RunConfig
+from ocrforge.train.dram import IGNORE, real_house_number, sequence_targets
 from ocrforge.train.session import TrainingSession
 
 TINY = DRAMConfig(height=32, width=64, patch=8, scales=2, glimpses_per_digit=1, max_digits=3, hidden=32)

@@ -60,8 +60,7 @@ def test_predict_returns_strings_in_order(arch, tiny_batch):
 
 
 def test_a_crnn_with_wider_convolutions_grown_from_a_narrower_one_reads_as_it_did(tmp_path):
-    from ocrforge.train.recognizer import RecognizerTrainConfig
-    from ocrforge.train.run_config import RunConfig
+    from ocrforge.train.config import RecognizerTrainConfig, RunConfig
     from ocrforge.train.session import TrainingSession
 
     torch.manual_seed(0)

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 from ocrforge.commands.common import add_max_side, fail
+from ocrforge.index.reader import ReadOptions
 from ocrforge.index.store import IndexStore
 
 
 def run(args: argparse.Namespace) -> int:
     from ocrforge.index.indexer import index_paths  # loads the models' runtime: only when indexing
-    from ocrforge.index.reader import ReadOptions
 
     if not args.paths:
         return fail("index", "give files or folders to index")
@@ -47,6 +47,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        help="local: worker processes here; ray: actors on a Ray cluster (results still written here)")
     index.add_argument("--address", help="--engine ray: the cluster to join, e.g. ray://head:10001 or auto (default: start a local Ray)")
     index.add_argument("--prune", action="store_true", help="remove files from the index that are gone from the folders given")
-    index.add_argument("--every", type=float, default=2.0, help="videos: read at least one frame every N seconds (default 2)")
+    index.add_argument("--every", type=float, default=ReadOptions.every,
+                       help=f"videos: read at least one frame every N seconds (default {ReadOptions.every:g})")
     add_max_side(index)
     index.set_defaults(run=run)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ocrforge.commands.common import fail
+from ocrforge.server.limits import Limits
 
 
 def run(args: argparse.Namespace) -> int:
@@ -14,7 +15,6 @@ def run(args: argparse.Namespace) -> int:
 
     from ocrforge.server.access import AccessError, check_exposure, read_api_key
     from ocrforge.server.app import create_app
-    from ocrforge.server.limits import Limits
 
     if args.db is not None and not args.db.is_file():
         return fail("serve", f"{args.db}: no such index (create it with `ocrforge index ... --db {args.db}`)")
@@ -44,10 +44,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                        help="a browser origin allowed to call the API from another site (repeatable; default none)")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=2, help="requests read at the same time (default 2)")
-    serve.add_argument("--queue", type=int, default=32, help="requests that may wait beyond those; more get 429 (default 32)")
-    serve.add_argument("--timeout", type=float, default=60.0, help="seconds before a request gets 504 (default 60)")
-    serve.add_argument("--max-upload-mb", type=int, default=20)
-    serve.add_argument("--max-pixels", type=int, default=40_000_000)
+    serve.add_argument("--workers", type=int, default=Limits.workers, help=f"requests read at the same time (default {Limits.workers})")
+    serve.add_argument("--queue", type=int, default=Limits.queue,
+                       help=f"requests that may wait beyond those; more get 429 (default {Limits.queue})")
+    serve.add_argument("--timeout", type=float, default=Limits.request_timeout,
+                       help=f"seconds before a request gets 504 (default {Limits.request_timeout:g})")
+    serve.add_argument("--max-upload-mb", type=int, default=Limits.max_upload_bytes // (1024 * 1024))
+    serve.add_argument("--max-pixels", type=int, default=Limits.max_pixels)
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(run=run)

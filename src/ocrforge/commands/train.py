@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 from ocrforge.commands.common import fail
-from ocrforge.train.run_config import DETECTOR, DRAM, RAM, RECOGNIZER, RunConfig, RunDefaults
+from ocrforge.train.config import (DETECTOR, DRAM, RAM, RECOGNIZER, DetectorTrainConfig, DRAMTrainConfig, RAMTrainConfig,
+                                   RecognizerTrainConfig, RunConfig, RunDefaults)
 
 MNIST_5K = "mnist_csv:../shared/data/mnist/mnist_5k.csv.gz"
 
@@ -52,7 +53,7 @@ def _finish(what: str, train, cfg) -> int:
 
 
 def _run_recognizer(args: argparse.Namespace) -> int:
-    from ocrforge.train.recognizer import RecognizerTrainConfig, train_recognizer
+    from ocrforge.train.recognizer import train_recognizer
 
     return _finish("recognizer", train_recognizer, RecognizerTrainConfig(
         run=_run_config(args), shards=args.shards, render_workers=args.render_workers, chunk_size=args.chunk_size,
@@ -62,7 +63,7 @@ def _run_recognizer(args: argparse.Namespace) -> int:
 
 
 def _run_detector(args: argparse.Namespace) -> int:
-    from ocrforge.train.detector import DetectorTrainConfig, train_detector
+    from ocrforge.train.detector import train_detector
 
     return _finish("detector", train_detector, DetectorTrainConfig(
         run=_run_config(args), shards=args.shards, crop_size=args.crop_size, val_images=args.val_images,
@@ -71,14 +72,14 @@ def _run_detector(args: argparse.Namespace) -> int:
 
 
 def _run_ram(args: argparse.Namespace) -> int:
-    from ocrforge.train.ram import RAMTrainConfig, train_ram
+    from ocrforge.train.ram import train_ram
 
     return _finish("ram", train_ram, RAMTrainConfig(run=_run_config(args), data=args.data, variant=args.variant,
                                                model_args=args.model_args))
 
 
 def _run_house_numbers(args: argparse.Namespace) -> int:
-    from ocrforge.train.dram import DRAMTrainConfig, train_dram
+    from ocrforge.train.dram import train_dram
 
     return _finish("house-numbers", train_dram, DRAMTrainConfig(
         run=_run_config(args), shards=args.shards, real=args.real, val_size=args.val_size,
@@ -88,22 +89,23 @@ def _run_house_numbers(args: argparse.Namespace) -> int:
 def _add_recognizer(train: argparse._SubParsersAction) -> None:
 
     recognizer = train.add_parser("recognizer", help="train a text recognizer on synthetic text, mixed with real crops if given")
-    recognizer.add_argument("--arch", default="crnn")
+    recognizer.add_argument("--arch", default=RecognizerTrainConfig.arch)
     recognizer.add_argument("--model-args", type=json.loads, default={},
                             help='JSON of architecture settings, e.g. \'{"channels": [48, 96, 192, 256, 320], "lstm_hidden": 192}\'')
     recognizer.add_argument("--shards", type=Path, help="pre-rendered shards; without it samples are rendered live")
-    recognizer.add_argument("--render-workers", type=int, default=2, help="processes rendering live (no --shards)")
-    recognizer.add_argument("--chunk-size", type=int, default=2048, help="samples sorted by width together, then cut into batches")
-    recognizer.add_argument("--validation", choices=["words", "plates"], default="words",
+    recognizer.add_argument("--render-workers", type=int, default=RecognizerTrainConfig.render_workers, help="processes rendering live (no --shards)")
+    recognizer.add_argument("--chunk-size", type=int, default=RecognizerTrainConfig.chunk_size, help="samples sorted by width together, then cut into batches")
+    recognizer.add_argument("--validation", choices=["words", "plates"], default=RecognizerTrainConfig.validation,
                             help="validation sets that choose the best checkpoint (plates: for a plate recognizer)")
     recognizer.add_argument("--real", action="append", default=[], metavar="KIND:PATH",
                             help="real labelled crops to mix into training (repeatable; KIND as for `ocrforge eval`)")
     recognizer.add_argument("--real-caseless", action="append", default=[], metavar="KIND:PATH",
                             help="as --real, for sets labelled in upper case whatever the print (SROIE): scored ignoring case")
-    recognizer.add_argument("--real-share", type=float, default=0.5, help="share of every batch drawn from the real sets (default 0.5)")
+    recognizer.add_argument("--real-share", type=float, default=RecognizerTrainConfig.real_share,
+                            help=f"share of every batch drawn from the real sets (default {RecognizerTrainConfig.real_share})")
     recognizer.add_argument("--real-val", action="append", default=[], metavar="KIND:PATH",
                             help="real validation set (repeatable): reported on its own, weighed in choosing best.pt")
-    recognizer.add_argument("--val-size", type=int, default=500)
+    recognizer.add_argument("--val-size", type=int, default=RecognizerTrainConfig.val_size)
     _add_run_options(recognizer, RECOGNIZER)
     recognizer.set_defaults(run=_run_recognizer)
 
@@ -112,14 +114,15 @@ def _add_detector(train: argparse._SubParsersAction) -> None:
 
     detector = train.add_parser("detector", help="train the text detector on pre-rendered synthetic images, mixed with real ones if given")
     detector.add_argument("--shards", type=Path, required=True, help="folder of `ocrforge synth detection-shards` output")
-    detector.add_argument("--crop-size", type=int, default=384)
+    detector.add_argument("--crop-size", type=int, default=DetectorTrainConfig.crop_size)
     detector.add_argument("--val-images", type=int, help="at most N validation images of each kind (default: all)")
-    detector.add_argument("--loader-workers", type=int, default=1, help="processes cutting crops and targets")
-    detector.add_argument("--validation", choices=["text", "plates"], default="text",
+    detector.add_argument("--loader-workers", type=int, default=DetectorTrainConfig.loader_workers, help="processes cutting crops and targets")
+    detector.add_argument("--validation", choices=["text", "plates"], default=DetectorTrainConfig.validation,
                           help="validation sets that choose the best checkpoint (plates: for the plate detector)")
     detector.add_argument("--real", action="append", default=[], type=Path, metavar="DIR",
                           help="folder of real detection records (JSON beside each image) to mix into training (repeatable)")
-    detector.add_argument("--real-share", type=float, default=0.5, help="share of training crops cut from the real images (default 0.5)")
+    detector.add_argument("--real-share", type=float, default=DetectorTrainConfig.real_share,
+                          help=f"share of training crops cut from the real images (default {DetectorTrainConfig.real_share})")
     detector.add_argument("--real-val", action="append", default=[], type=Path, metavar="DIR",
                           help="real validation folder (repeatable): reported on its own, weighed in choosing best.pt")
     _add_run_options(detector, DETECTOR)
@@ -131,7 +134,7 @@ def _add_ram(train: argparse._SubParsersAction) -> None:
 
     ram = train.add_parser("ram", help="train the recurrent attention model on 28x28 digits (MNIST-style)")
     ram.add_argument("--data", default=MNIST_5K, help=f"KIND:PATH of 28x28 training digits (default {MNIST_5K})")
-    ram.add_argument("--variant", choices=VARIANTS, default="centred",
+    ram.add_argument("--variant", choices=VARIANTS, default=RAMTrainConfig.variant,
                      help="centred 28x28, or the digit at a random place in 60x60 (translated), with clutter (cluttered)")
     ram.add_argument("--model-args", type=json.loads, default={},
                      help='JSON of RAM settings, e.g. \'{"glimpses": 8, "patch": 12}\'')
@@ -145,8 +148,8 @@ def _add_house_numbers(train: argparse._SubParsersAction) -> None:
     house.add_argument("--shards", type=Path, required=True, help="folder of `ocrforge synth house-numbers --shards` output")
     house.add_argument("--real", metavar="KIND:PATH",
                        help="real house numbers with digit boxes to train on as well, e.g. svhn_full:train/digitStruct.mat")
-    house.add_argument("--val-size", type=int, default=500)
-    house.add_argument("--box-guidance", type=float, default=0.5,
+    house.add_argument("--val-size", type=int, default=DRAMTrainConfig.val_size)
+    house.add_argument("--box-guidance", type=float, default=DRAMTrainConfig.box_guidance,
                        help="share of the run in which digit boxes guide the glimpses (fading to none); 0: REINFORCE alone")
     house.add_argument("--model-args", type=json.loads, default={}, help='JSON of DRAM settings, e.g. \'{"glimpses_per_digit": 3}\'')
     _add_run_options(house, DRAM, bf16=False)

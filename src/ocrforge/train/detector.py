@@ -4,7 +4,6 @@ in fonts never trained on, and the real validation splits given."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,29 +15,15 @@ from ocrforge.detect.boxes import boxes_from_prob
 from ocrforge.detect.inputs import resize_for_detection, to_original
 from ocrforge.eval.detection import MatchScore, score_image
 from ocrforge.models.registry import create
+from ocrforge.train.config import DetectorTrainConfig
 from ocrforge.train.detection_batches import detection_batches
 from ocrforge.train.real_detection import load_real_scenes, read_scene
-from ocrforge.train.run_config import RunConfig
 from ocrforge.train.session import TrainingSession, start_run
 
 # (kind, seed, count): whole images for validation, holdout fonts; seeds below 100 are never trained on.
 VALIDATION_SETS = (("scene", 17, 24), ("photo", 18, 8), ("page", 19, 4))
 PLATE_VALIDATION_SETS = (("crop", 56, 60), ("car", 57, 20))  # for the plate detector: plates' rows only
 VALIDATION_MAX_SIDE = 960
-
-
-@dataclass
-class DetectorTrainConfig:
-    run: RunConfig
-    shards: Path  # folder of detection shards (ocrforge synth detection-shards)
-    arch: str = "dbnet"
-    crop_size: int = 384
-    val_images: int | None = None  # at most this many validation images per kind (default: all)
-    loader_workers: int = 1
-    validation: str = "text"  # which sets choose the best checkpoint: "text", or "plates" for the plate detector
-    real: tuple[Path, ...] = ()  # folders of real detection records to train on
-    real_share: float = 0.5  # of the training crops, this share is cut from the real images
-    real_val: tuple[Path, ...] = ()  # real validation folders, scored beside the synthetic sets
 
 
 def detect_quads(model: torch.nn.Module, image: np.ndarray, max_side: int = VALIDATION_MAX_SIDE) -> list[np.ndarray]:

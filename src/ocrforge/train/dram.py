@@ -4,7 +4,6 @@ house numbers with digit boxes (SVHN's digitStruct.mat) when a user has them."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -15,21 +14,11 @@ from ocrforge.data.synth.house_numbers import MAX_DIGITS, house_number, load_hou
 from ocrforge.models.registry import create
 from ocrforge.preprocess import cut_around_digits, house_input
 from ocrforge.text.digits import END, decode_steps
-from ocrforge.train.run_config import RunConfig
+from ocrforge.train.config import DRAMTrainConfig
 from ocrforge.train.session import TrainingSession, model_args_for, start_run
 
 VALIDATION_SEED = 41  # house numbers in holdout fonts, never trained on (training streams use seeds >= 100)
 IGNORE = -100  # steps after the end carry no label
-
-
-@dataclass
-class DRAMTrainConfig:
-    run: RunConfig
-    shards: Path  # folder of `ocrforge synth house-numbers --shards` output
-    real: str | None = None  # KIND:PATH of real house numbers with digit boxes, e.g. svhn_full:train/digitStruct.mat
-    val_size: int = 500
-    box_guidance: float = 0.5  # share of the run in which digit boxes guide the glimpses, fading to 0
-    model_args: dict = field(default_factory=dict)
 
 
 def sequence_targets(texts: list[str], boxes: np.ndarray, steps: int, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -11,19 +10,11 @@ import torch
 from ocrforge.data.mnist_variants import VARIANT_SIZE, VARIANTS, load_digits, training_batch, variant_set
 from ocrforge.data.readers import open_dataset
 from ocrforge.models.registry import create
-from ocrforge.train.run_config import RunConfig
+from ocrforge.train.config import RAMTrainConfig
 from ocrforge.train.session import TrainingSession, model_args_for, start_run
 
 VALIDATION_SHARE = 0.1  # of the training digits, held out to pick the best checkpoint
 VALIDATION_SEED = 11  # places the held-out digits for the translated/cluttered variants
-
-
-@dataclass
-class RAMTrainConfig:
-    run: RunConfig
-    data: str  # KIND:PATH of 28x28 training digits, e.g. mnist_csv:../shared/data/mnist/mnist_5k.csv.gz
-    variant: str = "centred"
-    model_args: dict = field(default_factory=dict)  # RAMConfig fields; image_size follows the variant
 
 
 def split_digits(images: np.ndarray, labels: np.ndarray, seed: int) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
 import numpy as np
 import torch
 
@@ -15,8 +12,8 @@ from ocrforge.preprocess import batches_by_width, prepare_crop
 from ocrforge.text.charset import Charset
 from ocrforge.text.ctc import decode_batch, softmax
 from ocrforge.train.batches import ShardPool, bucketed_batches, live_chunks, shard_chunks
+from ocrforge.train.config import RecognizerTrainConfig
 from ocrforge.train.real import RealMix, load_real
-from ocrforge.train.run_config import RunConfig
 from ocrforge.train.session import TrainingSession, model_args_for, start_run
 
 # Fixed validation sets: (name, seed, recipe). Seeds below 100 are never used for training data.
@@ -27,23 +24,6 @@ VALIDATION_SETS = (
 )
 # The plate recognizer is validated on plate rows: faces it trains on, and faces it never sees.
 PLATE_VALIDATION_SETS = (("plates", 20, "train"), ("plates_holdout", 21, "holdout"))
-@dataclass
-class RecognizerTrainConfig:
-    run: RunConfig
-    shards: Path | None = None  # folder of pre-rendered shards (ocrforge synth shards); None: render live
-    render_workers: int = 2  # worker processes rendering live when there are no shards
-    render_seed: int = 1000  # stream seed for live rendering; training seeds are >= 100
-    arch: str = "crnn"
-    val_size: int = 500
-    chunk_size: int = 2048  # samples sorted by width together before being cut into batches
-    validation: str = "words"  # which fixed sets choose the best checkpoint: "words", or "plates" for the plate recognizer
-    real: tuple[str, ...] = ()  # KIND:PATH sets of real crops mixed into every chunk of training samples
-    real_caseless: tuple[str, ...] = ()  # the same, for sets whose labels carry no case (SROIE): never teach case
-    real_share: float = 0.5  # the share of each batch drawn from the real sets (published practice: about half)
-    real_val: tuple[str, ...] = ()  # KIND:PATH real validation sets, each reported on its own, scored case-insensitive alphanumeric
-    model_args: dict = field(default_factory=dict)  # architecture settings (CRNNConfig fields...); a resumed run keeps its own
-
-
 def _to_torch(batch: dict) -> tuple[torch.Tensor, dict]:
     targets = {k: torch.from_numpy(batch[k]) for k in ("labels", "label_lengths", "widths", "caseless")}
     return torch.from_numpy(batch["images"]), targets

@@ -15,7 +15,7 @@ from typing import Any
 import torch
 from tqdm import tqdm
 
-from ocrforge.train.run_config import RunConfig
+from ocrforge.train.config import RunConfig
 
 
 def start_run(run: RunConfig) -> None:
