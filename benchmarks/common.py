@@ -216,12 +216,19 @@ def cpu_model() -> str:
     return "unknown"
 
 
+def ocrforge_version() -> str:
+    """The version of the source being measured (an editable install's metadata can lag behind it)."""
+    from ocrforge.version import __version__
+
+    return __version__
+
+
 def environment(**models: str) -> dict:
     """Date, machine, load, versions and command line, plus the model paths the caller names."""
     return {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": cpu_model(), "cores": os.cpu_count(), "load_average": os.getloadavg(),
-        "python": sys.version.split()[0], "ocrforge": package_version("ocrforge"),
+        "python": sys.version.split()[0], "ocrforge": ocrforge_version(),
         "onnxruntime": package_version("onnxruntime"), "tesseract": tesseract_version(),
         "rapidocr": package_version("rapidocr"), **models,
         "command": shlex.join(["python", *sys.argv]),

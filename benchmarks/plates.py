@@ -2,16 +2,19 @@
 
 Sets (rendered once into --cache from faces and seeds no model trained on): plate_crops, loose crops of
 plates photographed at up to 40° in dirt, night, glare and blur (seed 52); car_photos, the backs of
-cars in a street at 1280x960, sometimes beside a shop sign (seed 53).
+cars in a street at 1280x960, sometimes beside a shop sign (seed 53). Real sets, where --data-root has
+them: br_plates_val, real Brazilian plate crops (train_real's validation split: no plate of it was trained
+on); plates_real_dev, real European car photos (evaluation only).
 
 Scoring: whole-plate accuracy, letters and digits only, case and separators ignored. ocrforge gives
-one answer per image (`PlateReader`'s best plate). The peers read the whole image (Tesseract --psm 11,
+one answer per image (`PlateReader`'s best plate); ocrforge-asread is the same without the plate-format
+prior (`--region none`), to measure it on and off. The peers read the whole image (Tesseract --psm 11,
 RapidOCR detection + recognition) and count as right if any one of their text lines, or all of them
 joined, is the plate: a generous rule, since they have no notion of which text is the plate.
 Speed: images/s over the set after one warm-up image, image decoding included, one process per run;
 ocrforge and Tesseract read one image per core at a time, RapidOCR one image at a time.
 
-    python benchmarks/plates.py --cache DIR [--crops 300] [--photos 100] [--engines ocrforge,tesseract,rapidocr]
+    python benchmarks/plates.py --cache DIR [--crops 300] [--photos 100] [--engines ocrforge,ocrforge-asread,tesseract,rapidocr]
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from common import CORES, Workers, bench_main, benchmark_parser, environment, report_head, timed, timed_with_load
+from common import CORES, REPO, Workers, bench_main, benchmark_parser, environment, report_head, timed, timed_with_load
 from peers import RapidOCRRunner, tesseract
 
 SETS = {"plate_crops": 52, "car_photos": 53}
+REAL_SETS = {"br_plates_val": "train_real/val/br_plates", "plates_real_dev": "plates_real_dev"}  # under --data-root
 
 
 def render(name: str, n: int, cache: Path) -> tuple[list[Path], list[str]]:
@@ -49,13 +53,20 @@ def render(name: str, n: int, cache: Path) -> tuple[list[Path], list[str]]:
     return [out / p for p, _ in pairs], [t for _, t in pairs]
 
 
-def run_ocrforge(paths: list[Path]) -> list[list[str]]:
+def real_set(folder: Path) -> tuple[list[Path], list[str]]:
+    from ocrforge.data.readers.folder import read_labels
+
+    pairs = list(read_labels(folder))
+    return [path for path, _ in pairs], [text for _, text in pairs]
+
+
+def run_ocrforge(paths: list[Path], region: str = "auto") -> list[list[str]]:
     from ocrforge.plates.reader import PlateReader
 
     reader = PlateReader(threads=1)  # as `ocrforge plate` runs: one image per core, each on one thread
 
     def best(path: Path) -> list[str]:
-        plates = reader.read(path)
+        plates = reader.read(path, region=region)
         return [plates[0].text] if plates else []
 
     return timed(best, paths, threads=CORES)[0]
@@ -75,7 +86,8 @@ def run_rapidocr(paths: list[Path]) -> list[list[str]]:
 
 # Timed from the start of the worker's run, model load and warm-up included.
 RUNNERS = {name: timed_with_load(run) for name, run in
-           {"ocrforge": run_ocrforge, "tesseract": run_tesseract, "rapidocr": run_rapidocr}.items()}
+           {"ocrforge": run_ocrforge, "ocrforge-asread": partial(run_ocrforge, region="none"), "tesseract": run_tesseract,
+            "rapidocr": run_rapidocr}.items()}
 
 
 def correct(lines: list[str], truth: str) -> bool:
@@ -94,8 +106,9 @@ def scored(truths: list[str], reply: dict) -> dict:
 def benchmark(args: argparse.Namespace, workers: Workers) -> tuple[str, dict]:
     env = environment()
     rows = []
-    for name, n in (("plate_crops", args.crops), ("car_photos", args.photos)):
-        paths, truths = render(name, n, args.cache)
+    sets = [(name, *render(name, n, args.cache)) for name, n in (("plate_crops", args.crops), ("car_photos", args.photos))]
+    sets += [(name, *real_set(args.data_root / folder)) for name, folder in REAL_SETS.items() if (args.data_root / folder).is_dir()]
+    for name, paths, truths in sets:
         for engine in args.engines:
             rows.append(workers.measure({"set": name, "engine": engine}, paths, partial(scored, truths)))
             if rows[-1]["status"] == "ok":
@@ -103,7 +116,8 @@ def benchmark(args: argparse.Namespace, workers: Workers) -> tuple[str, dict]:
 
     lines = [*report_head("Licence plates", env, "- ocrforge model: shipped weights/plates.onnx with weights/plate-detector.onnx"),
              "Whole-plate accuracy (letters and digits, case and separators ignored). ocrforge: its one best plate per "
-             "image; peers: any of their lines, or all joined (generous). Images from holdout faces and unseen seeds.", "",
+             "image; peers: any of their lines, or all joined (generous). Synthetic images from holdout faces and unseen seeds; "
+             "real ones never trained on.", "",
              "| Set | Engine | n | Plate accuracy | images/s | Peak RSS (MB) |", "|---|---|---:|---:|---:|---:|"]
     for row in rows:
         if row["status"] != "ok":
@@ -116,8 +130,10 @@ def benchmark(args: argparse.Namespace, workers: Workers) -> tuple[str, dict]:
 
 def main() -> None:
     sizes = {"--crops": (300, "images in plate_crops"), "--photos": (100, "images in car_photos")}
-    bench_main(__file__, benchmark_parser(__doc__, tuple(RUNNERS), "plates.md", "folder for the rendered sets (required)", sizes),
-               RUNNERS, benchmark, cache_required=True)
+    parser = benchmark_parser(__doc__, tuple(RUNNERS), "plates.md", "folder for the rendered sets (required)", sizes)
+    parser.add_argument("--data-root", type=Path, default=REPO.parent / "shared" / "data",
+                        help="folder holding the real sets (default: <repo>/../shared/data)")
+    bench_main(__file__, parser, RUNNERS, benchmark, cache_required=True)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 
 from ocrforge.data.readers.folder import write_folder
@@ -21,6 +22,7 @@ def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return done
 
 
+@pytest.mark.slow
 def test_gpu_command_on_the_cpu_with_a_one_minute_budget(tmp_path):
     bundle = tmp_path / "gpu"
     _run(sys.executable, "scripts/build_font_bundle.py", "--out", str(bundle / "fonts"), "--packages", "1", "--per-package", "1")

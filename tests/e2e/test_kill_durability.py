@@ -45,6 +45,7 @@ def _sign(text: str) -> Image.Image:
     return image
 
 
+@pytest.mark.slow
 def test_index_killed_at_several_points(tmp_path):
     folder = tmp_path / "signs"
     folder.mkdir()
@@ -67,6 +68,7 @@ def test_index_killed_at_several_points(tmp_path):
         assert connection.execute("SELECT count(*) FROM entries_fts").fetchone()[0] == len(expected)
 
 
+@pytest.mark.slow
 def test_permit_import_killed_at_several_points(tmp_path):
     csv = tmp_path / "permits.csv"
     rows = [f"P{i:05d} XYZ,2026-01-01,2026-12-31,{'AB'[i % 2]}" for i in range(60_000)]
@@ -87,6 +89,7 @@ def test_permit_import_killed_at_several_points(tmp_path):
         assert connection.execute("SELECT count(*) FROM permits").fetchone()[0] == len(rows)
 
 
+@pytest.mark.slow
 def test_scan_to_pdf_killed_at_several_points_never_leaves_half_a_file(tmp_path):
     pdf = FPDF(unit="pt")
     for i in range(4):  # scanned pages: an image each, no text

@@ -40,12 +40,14 @@ def faces():
     return plate_faces("holdout")
 
 
+@pytest.mark.slow
 def test_shipped_plate_reader_reads_plate_photos_it_never_saw(reader, faces):
     photos = [plate_photo(np.random.default_rng([SEED, i]), faces) for i in range(150)]
     right = [bool(p := reader.read(photo.image)) and normalise(p[0].text) == normalise(photo.text) for photo in photos]
     assert np.mean(right) >= MIN_CROP_ACCURACY, f"{np.mean(right):.3f}"
 
 
+@pytest.mark.slow
 def test_plates_are_found_on_whole_car_photos(reader, faces):
     photos = [car_photo(np.random.default_rng([SEED + 1, i]), faces) for i in range(30)]
     right = []
@@ -73,6 +75,7 @@ def test_tiny_crops_are_looked_at_on_a_canvas_and_their_boxes_land_on_the_plate(
     assert found >= 0.8 * len(photos), f"{found} of {len(photos)}"
 
 
+@pytest.mark.slow
 def test_a_plate_filling_a_large_photo_is_looked_at_smaller(reader, faces, monkeypatch):
     # Crops enlarged to 400 px high put the characters far above the 7-70 px the detector learned
     # from: it cuts them short or finds nothing, unless it looks again at a smaller scale.
@@ -158,6 +161,7 @@ def test_cli_prints_one_record_per_plate_with_its_permit(tmp_path):
     assert json.loads(elsewhere.stdout)["reason"] == "other zone"
 
 
+@pytest.mark.slow
 def test_a_video_gives_one_record_per_vehicle_with_times(tmp_path):
     path = tmp_path / "gate.mp4"
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10, (960, 360))

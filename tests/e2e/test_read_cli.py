@@ -87,6 +87,7 @@ def test_tiny_and_blank_images_read_as_empty(ocr):
     assert ocr.read(np.full((480, 640, 3), 200, np.uint8)).words == []
 
 
+@pytest.mark.slow
 def test_cli_formats_visualize_and_bad_inputs(tmp_path):
     good = tmp_path / "sign.png"
     Image.fromarray(_sign(["PARKING", "ONLY"])).save(good)
@@ -162,6 +163,7 @@ def test_fine_print_in_a_small_image_is_looked_at_again_enlarged(ocr, monkeypatc
     assert max(small.shape[:2]) < 1280 and enlarged >= as_is + 0.05 and enlarged >= 0.8
 
 
+@pytest.mark.slow
 def test_eval_detector_scores_a_set_in_either_format_and_names_a_bad_image(ocr, scenes, tmp_path):
     from ocrforge.data.readers.boxes import save_boxes
 

@@ -55,6 +55,7 @@ def test_shipped_model_reads_clean_words(clean_words):
     assert scores.word_accuracy >= MIN_CLEAN_WORD_ACCURACY, scores
 
 
+@pytest.mark.slow
 def test_shipped_attention_model_reads_clean_words_and_shows_where_it_looked(clean_words, tmp_path):
     folder, texts = clean_words
     explain = tmp_path / "explain"
@@ -122,6 +123,7 @@ def test_beam_decoder_reads_as_well_as_greedy(clean_words):
     assert score(beam, texts[:40]).word_accuracy >= score(greedy, texts[:40]).word_accuracy - 0.05
 
 
+@pytest.mark.slow
 def test_a_word_list_reads_dictionary_words_at_least_as_well(clean_words, tmp_path):
     folder, texts = clean_words
     greedy = [text for _, text in _parse_tsv(_cli(str(folder)).stdout)]

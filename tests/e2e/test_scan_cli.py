@@ -99,6 +99,7 @@ def _pdf_box(box: np.ndarray, width: int, height: int) -> Polygon:
     return Polygon(np.asarray(box, np.float64) * PAGE_LONG_SIDE / max(width, height))
 
 
+@pytest.mark.slow
 def test_scan_writes_a_searchable_pdf_and_reports_a_photo_without_a_page(photos, tmp_path):
     shots, desk = photos
     out = tmp_path / "scans.pdf"
@@ -141,6 +142,7 @@ def test_scan_writes_a_searchable_pdf_and_reports_a_photo_without_a_page(photos,
                 assert normalise_whitespace(extracted) == normalise_whitespace(record["text"])
 
 
+@pytest.mark.slow
 def test_scan_writes_page_images_and_text(photos, tmp_path):
     paths = [shot.path for shot in photos[0][:2]]
     result = _cli(*map(str, paths), "--out", str(tmp_path / "page.png"), "--binarize")

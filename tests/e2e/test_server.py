@@ -133,7 +133,10 @@ def test_plate_reads_and_checks_permits(tmp_path):
         inside = with_permits.post("/v1/plate", files=files, params={"at": "2026-06-01T09:00", "zone": "A"}).json()
         outside = with_permits.post("/v1/plate", files=files, params={"at": "2027-01-02", "zone": "A"}).json()
         bad_time = with_permits.post("/v1/plate", files=files, params={"at": "soon"})
+        as_uk = with_permits.post("/v1/plate", files=files, params={"region": "uk"}).json()
+        bad_region = with_permits.post("/v1/plate", files=files, params={"region": "mars"})
     assert inside["plates"][0]["plate"] == "AB12 CDE" and inside["plates"][0]["permitted"] is True
+    assert as_uk["plates"][0]["plate"] == "AB12 CDE" and bad_region.status_code == 422
     assert outside["plates"][0]["permitted"] is False and outside["plates"][0]["reason"] == "expired"
     assert bad_time.status_code == 400 and "not a date" in bad_time.json()["error"]
 

@@ -86,6 +86,7 @@ def _serve(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "ocrforge", "serve", *args], capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow
 def test_listening_beyond_loopback_needs_a_key_or_insecure(tmp_path):
     exposed = _serve("--host", "0.0.0.0")
     assert exposed.returncode == 2 and "--api-key-file" in exposed.stderr and "--insecure" in exposed.stderr

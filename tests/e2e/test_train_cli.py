@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import onnxruntime as ort
+import pytest
 import torch
 
 
@@ -11,6 +12,7 @@ def _ocrforge(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "ocrforge", *args], capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_train_resume_export(tmp_path):
     run = tmp_path / "run"
     common = ["train", "recognizer", "--out", str(run), "--batch-size", "8", "--val-size", "8", "--render-workers", "1",
@@ -50,6 +52,7 @@ def _write_folder_set(folder, seed: int, n: int, upper: bool = False) -> None:
     (folder / "labels.tsv").write_text("".join(rows))
 
 
+@pytest.mark.slow
 def test_real_sets_mixed_in_validated_apart_and_a_time_budget_kept(tmp_path):
     _write_folder_set(tmp_path / "scenes", 15, 12)
     _write_folder_set(tmp_path / "receipts", 16, 12, upper=True)
@@ -68,6 +71,7 @@ def test_real_sets_mixed_in_validated_apart_and_a_time_budget_kept(tmp_path):
     assert {"scenes_acc", "scenes_alnum", "scenes_cer", "holdout_clean_acc"} <= set(last)
 
 
+@pytest.mark.slow
 def test_kept_state_is_small_and_resumes_as_a_warm_restart(tmp_path):
     run = tmp_path / "run"
     common = ["train", "recognizer", "--out", str(run), "--batch-size", "8", "--val-size", "8", "--render-workers", "1",

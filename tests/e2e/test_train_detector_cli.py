@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import onnxruntime as ort
+import pytest
 import torch
 
 
@@ -11,6 +12,7 @@ def _ocrforge(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "ocrforge", *args], capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_detector_loss_falls_on_a_fixed_batch(tmp_path):
     from ocrforge.data.synth.detection_shards import write_detection_shards
     from ocrforge.models.registry import create
@@ -31,6 +33,7 @@ def test_detector_loss_falls_on_a_fixed_batch(tmp_path):
     assert losses[-1] < 0.7 * losses[0]
 
 
+@pytest.mark.slow
 def test_train_resume_export(tmp_path):
     shards = tmp_path / "shards"
     made = _ocrforge("synth", "detection-shards", "--out", str(shards), "--seed", "301", "--shards", "1", "--shard-size", "3")
@@ -53,6 +56,7 @@ def test_train_resume_export(tmp_path):
     assert "scenes 50%" in (tmp_path / "det.md").read_text()
 
 
+@pytest.mark.slow
 def test_plate_detector_trains_on_plate_rows_and_says_so_in_its_card(tmp_path):
     shards = tmp_path / "shards"
     made = _ocrforge("synth", "detection-shards", "--kind", "plates", "--out", str(shards), "--seed", "3601",
@@ -68,6 +72,7 @@ def test_plate_detector_trains_on_plate_rows_and_says_so_in_its_card(tmp_path):
     assert "each row of a plate's number boxed" in (tmp_path / "plate-det.md").read_text()
 
 
+@pytest.mark.slow
 def test_real_images_mix_into_training_and_validation_and_the_card_names_them(tmp_path):
     from ocrforge.data.synth.writer import write_scenes
 

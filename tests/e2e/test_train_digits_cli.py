@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 import torch
 from PIL import Image
 
@@ -18,6 +19,7 @@ def _ocrforge(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "ocrforge", *args], capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_train_ram_then_export_reads_a_digit(tmp_path):
     rng = np.random.default_rng(0)
     rows = [",".join(map(str, [*rng.integers(0, 256, 784), i % 10])) for i in range(40)]
@@ -37,6 +39,7 @@ def test_train_ram_then_export_reads_a_digit(tmp_path):
     assert '"digits"' in read.stdout and "translated" in (tmp_path / "ram.md").read_text()
 
 
+@pytest.mark.slow
 def test_train_house_numbers_with_real_svhn_numbers_then_export_reads(tmp_path, write_digit_struct):
     shards = tmp_path / "shards"
     made = _ocrforge("synth", "house-numbers", "--out", str(shards), "--shards", "1", "--shard-size", "16", "--seed", "300")

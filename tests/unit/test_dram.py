@@ -73,6 +73,7 @@ def test_forward_shapes_and_a_few_steps_lower_the_classification_loss():
     assert np.mean(losses[-5:]) < 0.5 * np.mean(losses[:5])
 
 
+@pytest.mark.slow
 def test_box_guidance_pulls_the_glimpses_to_the_digits():
     torch.manual_seed(0)
     model = DRAM(TINY)

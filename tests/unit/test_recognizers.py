@@ -20,6 +20,7 @@ def tiny_batch():
 
 
 @pytest.mark.parametrize("arch", names("recognizer"))
+@pytest.mark.slow
 def test_a_few_steps_lower_the_loss(arch, tiny_batch):
     torch.manual_seed(0)
     model = create(arch)

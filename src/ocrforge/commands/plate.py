@@ -17,6 +17,7 @@ from tqdm import tqdm
 from ocrforge.commands.common import add_max_side, fail
 from ocrforge.io.images import IMAGE_SUFFIXES, ImageError, load_image
 from ocrforge.io.video import VIDEO_SUFFIXES, sample_frames
+from ocrforge.plates.formats import REGION_NAMES, REGIONS
 
 if TYPE_CHECKING:
     from ocrforge.plates.reader import PlateReader
@@ -51,8 +52,8 @@ def _read_file(reader: PlateReader, path: Path, args: argparse.Namespace) -> tup
     from ocrforge.plates.tracking import track
 
     if _is_footage(path):
-        return [], track((time, reader.read(frame, max_side=args.max_side)) for time, frame in _frames(path, args.fps))
-    return reader.read(path, max_side=args.max_side), []
+        return [], track((time, reader.read(frame, max_side=args.max_side, region=args.region)) for time, frame in _frames(path, args.fps))
+    return reader.read(path, max_side=args.max_side, region=args.region), []
 
 
 def run(args: argparse.Namespace) -> int:
@@ -106,5 +107,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     plate.add_argument("--recognizer", type=Path, help="ONNX plate recognizer (default: the shipped one)")
     plate.add_argument("--detector", type=Path, help="ONNX plate detector (default: the shipped one)")
     add_max_side(plate)
+    plate.add_argument("--region", choices=REGION_NAMES, default="auto",
+                       help="whose plate formats an unsure reading is fitted to: auto (every region's, the default), "
+                            f"{', '.join(REGIONS)}, or none (as read)")
     plate.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="files read at the same time (default: one per core)")
     plate.set_defaults(run=run)

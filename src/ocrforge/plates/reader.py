@@ -15,10 +15,13 @@ from ocrforge.detect.boxes import BoxParams
 from ocrforge.detect.geometry import crop_quad, expand_quad, order_quad, reading_quad
 from ocrforge.detect.sizes import DEFAULT_MAX_SIDE
 from ocrforge.io.images import ImageSource, load_image
+from ocrforge.plates.formats import REGION_NAMES, fit_format
 from ocrforge.plates.matching import normalise
 from ocrforge.runtime.detector import Detector
 from ocrforge.runtime.onnx import PLATE_DETECTOR, PLATE_RECOGNIZER, shipped_model
 from ocrforge.runtime.recognizer import Recognizer
+from ocrforge.text.charset import Charset
+from ocrforge.text.ctc import Decoded
 
 # The plate detector learned from plates laid out on 384 px training crops: a tight crop a few dozen
 # pixels across, looked at alone, left it finding nothing (reader on 150 validation crops, holdout
@@ -50,6 +53,7 @@ class _Piece:
     quad: np.ndarray  # reading order
     text: str
     confidence: float
+    char_probs: np.ndarray | None = None  # (len(text), C) each character's class probabilities (formats.fit_format)
     height: float = field(init=False)
     centre: np.ndarray = field(init=False)
     direction: np.ndarray = field(init=False)  # unit vector along the text
@@ -96,10 +100,6 @@ def _rows(pieces: list[_Piece]) -> list[list[_Piece]]:
     return [sorted(row, key=lambda p: row[0].along(p.centre)) for row in rows]
 
 
-def _row_text(row: list[_Piece]) -> str:
-    return " ".join(p.text for p in row)
-
-
 def _stack(rows: list[list[_Piece]]) -> list[list[list[_Piece]]]:
     """Rows one above the other with the same height and overlapping extent: a two-row plate."""
     plates: list[list[list[_Piece]]] = []
@@ -139,9 +139,23 @@ def _plate_score(text: str, confidence: float) -> float:
     return confidence * shape
 
 
-def _plate(rows: list[list[_Piece]]) -> PlateRead:
+def _fit_format(pieces: list[_Piece], charset: Charset, region: str) -> list[str]:
+    """The pieces' texts with the plate's letters and digits, all pieces together, fitted to a known
+    format where that is likely enough (formats.fit_format); separators stay as they were read."""
+    texts = [p.text for p in pieces]
+    if region == "none" or any(p.char_probs is None for p in pieces):
+        return texts
+    read = [(c, row) for p in pieces for c, row in zip(p.text, p.char_probs) if c.isascii() and c.isalnum()]
+    if not read:
+        return texts
+    fitted = iter(fit_format("".join(c for c, _ in read), np.stack([row for _, row in read]), charset, region))
+    return ["".join(next(fitted) if c.isascii() and c.isalnum() else c for c in text) for text in texts]
+
+
+def _plate(rows: list[list[_Piece]], charset: Charset, region: str) -> PlateRead:
     members = [p for row in rows for p in row]
-    text = " ".join(_row_text(row) for row in rows)
+    fitted = iter(_fit_format(members, charset, region))
+    text = " ".join(" ".join(next(fitted) for _ in row) for row in rows)
     confidence = float(np.mean([p.confidence for p in members]))
     return PlateRead(text, confidence, _outline([p.quad for p in members]), _plate_score(text, confidence))
 
@@ -171,16 +185,22 @@ class PlateReader:
         self.detector = detector if isinstance(detector, Detector) else Detector(detector or shipped_model(PLATE_DETECTOR), threads)
         self.recognizer = Recognizer(recognizer or shipped_model(PLATE_RECOGNIZER), threads)
 
-    def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, min_score: float = MIN_SCORE) -> list[PlateRead]:
+    def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, min_score: float = MIN_SCORE,
+             region: str = "auto") -> list[PlateRead]:
+        """`region` (formats.REGION_NAMES): whose plate formats readings are fitted to where unsure;
+        "auto" every region's, "none" no prior."""
+        if region not in REGION_NAMES:
+            raise ValueError(f"unknown plate region {region!r}: use one of {', '.join(REGION_NAMES)}")
         pixels = load_image(image)
-        plates = self._find(pixels, pixels, max_side, min_score)
+        plates = self._find(pixels, pixels, max_side, min_score, region)
         if not plates:
             # Night and dirt leave a plate too faint for the detector: look again with local contrast
             # raised; the recognizer still reads the original pixels, as it was trained to.
-            plates = self._find(pixels, _equalised(pixels), max_side, min_score)
+            plates = self._find(pixels, _equalised(pixels), max_side, min_score, region)
         return sorted(plates, key=_rank(plates))
 
-    def _find(self, pixels: np.ndarray, seen: np.ndarray, max_side: int, min_score: float) -> list[PlateRead]:
+    def _find(self, pixels: np.ndarray, seen: np.ndarray, max_side: int, min_score: float, region: str) -> list[PlateRead]:
+        charset = self.recognizer.info.charset
         quads = [reading_quad(d.quad) for d in self.detector.detect(seen, max_side, PLATE_BOX_PARAMS, min_side=PLATE_MIN_SIDE)]
         if not quads:
             return []
@@ -195,10 +215,10 @@ class PlateReader:
                 rows[i] = [piece]
         plates = []
         for plate_rows in _stack(rows):
-            candidates = [_plate(plate_rows)]
+            candidates = [_plate(plate_rows, charset, region)]
             if candidates[0].score == 0 and len(plate_rows) > 1:
                 # Too many characters for one plate: rows stacked by chance (a state's name over the number).
-                candidates = [_plate([row]) for row in plate_rows]
+                candidates = [_plate([row], charset, region) for row in plate_rows]
             plates += [plate for plate in candidates if plate.score >= min_score]
         return plates
 
@@ -218,7 +238,15 @@ class PlateReader:
         if not quads:
             return []
         crops = [self.recognizer.prepare(crop_quad(pixels, expand_quad(q, READ_MARGIN))) for q in quads]
-        return [_Piece(q, r.text.strip(), r.confidence) for q, r in zip(quads, self.recognizer.recognize_prepared(crops))]
+        return [_Piece(q, *_stripped(r)) for q, r in zip(quads, self.recognizer.recognize_prepared(crops))]
+
+
+def _stripped(reading: Decoded) -> tuple[str, float, np.ndarray | None]:
+    """A piece's text without surrounding spaces, its confidence, and its characters' probabilities to match."""
+    start = len(reading.text) - len(reading.text.lstrip())
+    text = reading.text.strip()
+    probs = None if reading.char_probs is None else reading.char_probs[start : start + len(text)]
+    return text, reading.confidence, probs
 
 
 def _rank(plates: list[PlateRead]):

@@ -28,6 +28,7 @@ from ocrforge.io.images import DECODING_ERRORS, ImageError, load_image, load_pag
 from ocrforge.io.pdf import read_pdf
 from ocrforge.io.video import sample_frame_at
 from ocrforge.pipeline.ocr import OCR
+from ocrforge.plates.formats import REGION_NAMES
 from ocrforge.plates.permits import PermitError, PermitStore, parse_time
 from ocrforge.plates.reader import PlateReader
 from ocrforge.scan.pdf import pdf_bytes
@@ -151,7 +152,8 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
         return await queued(request, job)
 
     @app.post("/v1/plate", summary="Licence plates in a crop or photo, checked against the permits when the server has them")
-    async def plate(request: Request, file: UploadFile, at: str | None = None, zone: str | None = None) -> dict:
+    async def plate(request: Request, file: UploadFile, at: str | None = None, zone: str | None = None,
+                    region: Literal[REGION_NAMES] = Query("auto", description="whose plate formats an unsure reading is fitted to")) -> dict:
         data = await upload_bytes(request, file)
         server = state(request)
         try:
@@ -160,7 +162,7 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
             raise ApiError(400, str(err)) from None
 
         def job() -> dict:
-            plates = server.plates.read(decode(data, file.filename, server.limits.max_pixels))
+            plates = server.plates.read(decode(data, file.filename, server.limits.max_pixels), region=region)
             records = [plate.to_dict() for plate in plates]
             if server.permits is not None:
                 store = PermitStore(server.permits)

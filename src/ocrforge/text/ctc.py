@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,6 +18,9 @@ class Decoded:
     text: str
     confidence: float  # product-free summary: the mean of the character confidences (1.0 for "")
     char_confidences: tuple[float, ...]
+    # Greedy CTC only: (len(text), C) the class probabilities of each character's surest frame, for priors
+    # that weigh a character's other readings (plates.formats); None from other decoders.
+    char_probs: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -26,9 +29,9 @@ def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _summary(text: str, char_conf: list[float]) -> Decoded:
+def _summary(text: str, char_conf: list[float], char_probs: np.ndarray | None = None) -> Decoded:
     confidence = float(np.mean(char_conf)) if char_conf else 1.0
-    return Decoded(text, confidence, tuple(float(c) for c in char_conf))
+    return Decoded(text, confidence, tuple(float(c) for c in char_conf), char_probs)
 
 
 def greedy_decode(probs: np.ndarray, charset: Charset) -> Decoded:
@@ -36,17 +39,19 @@ def greedy_decode(probs: np.ndarray, charset: Charset) -> Decoded:
     best = probs.argmax(axis=1)
     indices: list[int] = []
     confs: list[float] = []
+    frames: list[int] = []  # each character's surest frame
     previous = charset.blank
     for t, k in enumerate(best):
         k = int(k)
         if k != charset.blank and k != previous:
             indices.append(k)
             confs.append(float(probs[t, k]))
-        elif k != charset.blank and k == previous:
-            # A repeated frame of the same character: keep its best frame's confidence.
-            confs[-1] = max(confs[-1], float(probs[t, k]))
+            frames.append(t)
+        elif k != charset.blank and k == previous and probs[t, k] > confs[-1]:
+            # A repeated frame of the same character: keep its best frame.
+            confs[-1], frames[-1] = float(probs[t, k]), t
         previous = k
-    return _summary(charset.decode(indices), confs)
+    return _summary(charset.decode(indices), confs, probs[frames])
 
 
 def beam_decode(probs: np.ndarray, charset: Charset, beam_width: int = 8, prune: float = 1e-4,
