@@ -156,6 +156,11 @@ def test_cli_prints_one_record_per_plate_with_its_permit(tmp_path):
     assert first["plate"] == "AB12 CDE" and first["permitted"] is True and first["permit"]["zone"] == "A"
     assert near["plate"] == "KX70 PLR" and near["permitted"] is False and near["permit"] is None
     assert near["suggestion"]["plate"] == "KX70 PIR" and near["suggestion"]["distance"] == pytest.approx(0.3)
+    # The round ends with a summary for the inspector, on stderr: stdout stays one JSON record per line.
+    summary = result.stderr[result.stderr.index("ocrforge plate: 3 files, 2 plates"):].splitlines()
+    assert summary[1].split() == ["permitted", "1", "AB12", "CDE", "(zone", "A)"]
+    assert summary[2].split() == ["unsure", "1", "KX70", "PLR:", "permit", "KX70", "PIR?"]
+    assert summary[3].split()[:2] == ["unreadable", "1"] and summary[3].endswith("broken.jpg")
 
     elsewhere = _cli("plate", str(tmp_path / "permitted.png"), "--permits", str(db), "--at", "2026-06-01", "--zone", "B", "--best")
     assert json.loads(elsewhere.stdout)["reason"] == "other zone"

@@ -59,6 +59,7 @@ def _read_file(reader: PlateReader, path: Path, args: argparse.Namespace) -> tup
 def run(args: argparse.Namespace) -> int:
     from ocrforge.plates.permits import PermitError, PermitStore, parse_time
     from ocrforge.plates.reader import PlateReader
+    from ocrforge.plates.summary import PlateTally
 
     if not args.paths:
         return fail("plate", "give plate crops, photos, videos or folders of video frames")
@@ -70,29 +71,41 @@ def run(args: argparse.Namespace) -> int:
         reader = PlateReader(args.detector, args.recognizer, threads=1)
     except (PermitError, FileNotFoundError) as err:
         return fail("plate", err)
-    failed = 0
+    failed, tally = 0, PlateTally(permits=store is not None)
+
+    def emit(record: dict) -> None:
+        print(json.dumps(record), flush=True)
+        tally.plate(record)
+
     with ThreadPoolExecutor(max(1, args.workers)) as pool:
         futures = [pool.submit(_read_file, reader, path, args) for path in args.paths]
         for path, future in tqdm(zip(args.paths, futures), total=len(futures), desc="plate", unit="file",
                                  disable=None if len(args.paths) > 1 else True):
+            tally.files += 1
             try:
                 plates, vehicles = future.result()
             except ImageError as err:
                 print(f"ocrforge plate: {err}", file=sys.stderr)
+                tally.unreadable(str(path))
                 failed += 1
                 continue
             # Permits are checked here, on the main thread: the SQLite store is not shared across threads.
             for vehicle in vehicles:
                 plate = vehicle.vote
-                print(json.dumps({"path": str(path), **plate.to_dict(), "first_seen": round(vehicle.first_seen, 2),
-                                  "last_seen": round(vehicle.last_seen, 2), "readings": len(vehicle.readings),
-                                  **_check(store, plate.text, at, args.zone)}), flush=True)
-            if not plates and not _is_footage(path):
-                print(f"ocrforge plate: {path}: no plate found", file=sys.stderr)
+                emit({"path": str(path), **plate.to_dict(), "first_seen": round(vehicle.first_seen, 2),
+                      "last_seen": round(vehicle.last_seen, 2), "readings": len(vehicle.readings),
+                      **_check(store, plate.text, at, args.zone)})
+            if not plates and not vehicles:
+                if not _is_footage(path):
+                    print(f"ocrforge plate: {path}: no plate found", file=sys.stderr)
+                tally.nothing_in(str(path))
             for plate in plates[: 1 if args.best else None]:
-                print(json.dumps({"path": str(path), **plate.to_dict(), **_check(store, plate.text, at, args.zone)}), flush=True)
+                emit({"path": str(path), **plate.to_dict(), **_check(store, plate.text, at, args.zone)})
     if store is not None:
         store.close()
+    if len(args.paths) > 1 or store is not None or any(map(_is_footage, args.paths)):
+        # The round's summary, for a person: on stderr, so stdout stays one JSON record per line.
+        print("\n".join(["ocrforge plate: " + line for line in tally.lines()[:1]] + tally.lines()[1:]), file=sys.stderr)
     return 1 if failed else 0
 
 
