@@ -14,6 +14,7 @@ from ocrforge.index.search import QueryError
 from ocrforge.index.store import IndexStore
 from ocrforge.io.images import IMAGE_SUFFIXES
 from ocrforge.runtime.onnx import DEFAULT_RECOGNIZER, RECOGNIZERS
+from ocrforge.runtime.upright import ORIENTATIONS
 
 LEXICON_HELP = ("prefer the words of a list where the recognizer is unsure: 'english' (built in, needs "
                 "ocrforge[lexicon]) or a file of words, one per line (optionally WORD COUNT); CTC recognizers only")
@@ -66,6 +67,12 @@ def add_recognizer_choice(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--arch", choices=list(RECOGNIZERS), default=DEFAULT_RECOGNIZER,
                         help=f"shipped recognizer (default {DEFAULT_RECOGNIZER})")
     parser.add_argument("--model", type=Path, help="an ONNX recognizer file instead of a shipped one (CTC or attention)")
+
+
+def add_orientation(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--orientation", choices=ORIENTATIONS, default="auto",
+                        help="auto: a crop taller than wide is also read turned a quarter each way, the surest reading "
+                             "kept (words standing on end); none: every crop as it is")
 
 
 def add_decoding(parser: argparse.ArgumentParser) -> None:

@@ -6,14 +6,14 @@ import argparse
 import json
 from pathlib import Path
 
-from ocrforge.commands.common import add_decoding, add_max_side, add_recognizer_choice, fail
+from ocrforge.commands.common import add_decoding, add_max_side, add_orientation, add_recognizer_choice, fail
 
 
 def _run_recognizer(args: argparse.Namespace) -> int:
     from ocrforge.eval.recognizer import evaluate_recognizer
 
     return evaluate_recognizer(args.data, args.model or args.arch, args.limit, args.ignore_spaces, args.decoder, args.json,
-                               args.lexicon)
+                               args.lexicon, args.orientation)
 
 
 def _run_detector(args: argparse.Namespace) -> int:
@@ -53,6 +53,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rec_eval.add_argument("--limit", type=int, help="only the first N samples")
     rec_eval.add_argument("--ignore-spaces", action="store_true", help="compare without spaces (receipt labels)")
     add_decoding(rec_eval)
+    add_orientation(rec_eval)
     rec_eval.add_argument("--json", action="store_true", help="one JSON object instead of the readable report")
     rec_eval.set_defaults(run=_run_recognizer)
     det_eval = evaluate.add_parser("detector", help="precision, recall and H-mean of the word boxes found (IoU >= 0.5)")

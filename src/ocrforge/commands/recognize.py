@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from ocrforge.commands.common import UsageError, add_decoding, add_inputs, add_recognizer_choice, collect_paths, fail
+from ocrforge.commands.common import (UsageError, add_decoding, add_inputs, add_orientation, add_recognizer_choice, collect_paths,
+                                      fail)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -16,6 +17,7 @@ def run(args: argparse.Namespace) -> int:
     from ocrforge.io.images import ImageError, load_image
     from ocrforge.pipeline.visualize import draw_attention
     from ocrforge.runtime.recognizers import load_recognizer, word_list_for
+    from ocrforge.runtime.upright import recognize_upright
     from ocrforge.text.escape import escape
 
     try:
@@ -27,23 +29,26 @@ def run(args: argparse.Namespace) -> int:
     except (UsageError, FileNotFoundError, ValueError) as err:
         return fail("recognize", err)
 
-    crops, readable, failed = [], [], 0
+    images, readable, failed = [], [], 0
     for path in paths:
         try:
-            crops.append(recognizer.prepare(load_image(path)))
+            images.append(load_image(path))
             readable.append(path)
         except ImageError as err:
             print(f"ocrforge recognize: {err}", file=sys.stderr)
             failed += 1
-    if args.explain and crops:
+    if args.explain and images:
+        crops = [recognizer.prepare(image) for image in images]
         readings = recognizer.read_prepared(crops, args.decoder, args.batch_size)
         results = [reading.decoded for reading in readings]
         args.explain.mkdir(parents=True, exist_ok=True)
         for path, crop, reading in zip(readable, crops, readings):
             picture = draw_attention(crop, reading.decoded.text, reading.attention, recognizer.info.width_stride)
             Image.fromarray(picture).save(args.explain / f"{path.stem}.attention.png")
+    elif args.orientation == "auto":
+        results = recognize_upright(recognizer, images, args.decoder, args.batch_size, lexicon)
     else:
-        results = recognizer.recognize_prepared(crops, args.decoder, args.batch_size, lexicon) if crops else []
+        results = recognizer.recognize(images, args.decoder, args.batch_size, lexicon)
     for path, result in zip(readable, results):
         if args.format == "json":
             print(json.dumps({"path": str(path), "text": result.text, "confidence": round(result.confidence, 4),
@@ -62,5 +67,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rec.add_argument("--explain", type=Path, metavar="DIR",
                      help="attention recognizers: write per crop a picture of where the decoder looked for each character")
     add_decoding(rec)
+    add_orientation(rec)
     rec.add_argument("--batch-size", type=int, default=32)
     rec.set_defaults(run=run)

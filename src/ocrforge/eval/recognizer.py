@@ -12,6 +12,7 @@ from tqdm import tqdm
 from ocrforge.data.readers import open_dataset
 from ocrforge.eval.recognition import RecognitionReport, report
 from ocrforge.runtime.recognizers import load_recognizer, word_list_for
+from ocrforge.runtime.upright import recognize_upright
 
 
 def format_report(rep: RecognitionReport, title: str) -> str:
@@ -30,7 +31,9 @@ def format_report(rep: RecognitionReport, title: str) -> str:
 
 
 def evaluate_recognizer(spec: str, model: Path | str | None, limit: int | None, ignore_spaces: bool, decoder: str, as_json: bool,
-                        lexicon: str | None = None) -> int:
+                        lexicon: str | None = None, orientation: str = "auto") -> int:
+    """Read the set `spec` with `model` and print the report; `orientation` "auto" reads tall crops turned too
+    (runtime.upright), "none" every crop as it is."""
     try:
         recognizer = load_recognizer(model)
         words = word_list_for(recognizer, lexicon)
@@ -42,8 +45,11 @@ def evaluate_recognizer(spec: str, model: Path | str | None, limit: int | None, 
         print(f"ocrforge eval: {spec}: no samples", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    crops = [recognizer.prepare(s.image) for s in samples]
-    predictions = [r.text for r in recognizer.recognize_prepared(crops, decoder, lexicon=words)]
+    if orientation == "auto":
+        readings = recognize_upright(recognizer, [s.image for s in samples], decoder, lexicon=words)
+    else:
+        readings = recognizer.recognize_prepared([recognizer.prepare(s.image) for s in samples], decoder, lexicon=words)
+    predictions = [r.text for r in readings]
     seconds = time.perf_counter() - start
     rep = report(predictions, [s.text for s in samples], seconds, [s.source for s in samples],
                  [s.lexicon for s in samples], ignore_spaces)
