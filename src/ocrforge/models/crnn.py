@@ -1,6 +1,7 @@
 """CRNN (Shi, Bai and Yao, 2015): CNN feature columns -> deep bidirectional LSTM -> CTC.
 
-Kept lean for two CPU cores: about 75 M multiply-adds for a 32x128 crop.
+Kept lean for two CPU cores: about 75 M multiply-adds for a 32x128 crop with the default channels (the shipped
+model widens them, see weights/crnn.md).
 """
 
 from __future__ import annotations
