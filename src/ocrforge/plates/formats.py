@@ -60,8 +60,8 @@ def fit_format(chars: str, probs: np.ndarray, charset: Charset, region: str = "a
     known shape when that costs less than FORMAT_BONUS nats, otherwise returned as they are."""
     if region == "none" or not 0 < len(chars) <= MAX_LENGTH or len(probs) != len(chars):
         return chars
-    allowed = shapes(region, len(chars))
-    if not allowed or "".join(map(_shape, chars)) in allowed:
+    allowed, read_shape = shapes(region, len(chars)), "".join(map(_shape, chars))
+    if not allowed or read_shape in allowed:
         return chars
     # The best letter and the best digit of each character: the read one is the best of its own kind.
     kinds = {"L": [i for i, c in enumerate(charset.chars, 1) if c.isascii() and c.isalpha()],
@@ -73,8 +73,7 @@ def fit_format(chars: str, probs: np.ndarray, charset: Charset, region: str = "a
     def cost(shape: str) -> float:
         return -float(sum(logp[i, best[kind][i]] for i, kind in zip(positions, shape)))
 
-    read_shape = "".join(map(_shape, chars))
-    near = [shape for shape in allowed if sum(a != b for a, b in zip(shape, read_shape)) <= MAX_CHANGES]
+    near = sorted(shape for shape in allowed if sum(a != b for a, b in zip(shape, read_shape)) <= MAX_CHANGES)
     if not near:
         return chars
     fitted = min(near, key=cost)
