@@ -12,7 +12,7 @@ from typing import TypeVar
 from ocrforge.detect.sizes import DEFAULT_MAX_SIDE
 from ocrforge.index.search import QueryError
 from ocrforge.index.store import IndexStore
-from ocrforge.io.images import IMAGE_SUFFIXES
+from ocrforge.io.images import IMAGE_SUFFIXES, ImageError, load_image
 from ocrforge.runtime.onnx import DEFAULT_RECOGNIZER, RECOGNIZERS
 from ocrforge.runtime.upright import ORIENTATIONS
 
@@ -55,6 +55,20 @@ def collect_paths(paths: list[Path], from_file: Path | None, suffixes: tuple[str
     if not collected:
         raise UsageError("no input images (give paths, folders or --from-file)")
     return collected
+
+
+def load_images(command: str, paths: list[Path]) -> tuple[list, list[Path], int]:
+    """(images, their paths, how many could not be read) of `paths`; each unreadable one is named on
+    stderr and the rest carry on."""
+    images, readable, failed = [], [], 0
+    for path in paths:
+        try:
+            images.append(load_image(path))
+            readable.append(path)
+        except ImageError as err:
+            print(f"ocrforge {command}: {err}", file=sys.stderr)
+            failed += 1
+    return images, readable, failed
 
 
 def add_max_side(parser: argparse.ArgumentParser, note: str = "") -> None:

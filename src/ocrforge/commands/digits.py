@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ocrforge.commands.common import UsageError, add_inputs, collect_paths, fail
+from ocrforge.commands.common import UsageError, add_inputs, collect_paths, fail, load_images
 
 
 def run(args: argparse.Namespace) -> int:
@@ -15,7 +15,6 @@ def run(args: argparse.Namespace) -> int:
 
     from ocrforge.digits.models import load_digit_model
     from ocrforge.digits.visualize import draw_glimpses
-    from ocrforge.io.images import ImageError, load_image
     from ocrforge.text.escape import escape
 
     try:
@@ -23,14 +22,7 @@ def run(args: argparse.Namespace) -> int:
         reader = load_digit_model(args.model)
     except (UsageError, FileNotFoundError, ValueError) as err:
         return fail("digits", err)
-    images, readable, failed = [], [], 0
-    for path in paths:
-        try:
-            images.append(load_image(path))
-            readable.append(path)
-        except ImageError as err:
-            print(f"ocrforge digits: {err}", file=sys.stderr)
-            failed += 1
+    images, readable, failed = load_images("digits", paths)
     readings = reader.read(images)
     if args.visualize:
         args.visualize.mkdir(parents=True, exist_ok=True)

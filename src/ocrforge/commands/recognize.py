@@ -8,13 +8,12 @@ import sys
 from pathlib import Path
 
 from ocrforge.commands.common import (UsageError, add_decoding, add_inputs, add_orientation, add_recognizer_choice, collect_paths,
-                                      fail)
+                                      fail, load_images)
 
 
 def run(args: argparse.Namespace) -> int:
     from PIL import Image
 
-    from ocrforge.io.images import ImageError, load_image
     from ocrforge.pipeline.visualize import draw_attention
     from ocrforge.runtime.recognizers import load_recognizer, word_list_for
     from ocrforge.runtime.upright import recognize_upright
@@ -29,14 +28,7 @@ def run(args: argparse.Namespace) -> int:
     except (UsageError, FileNotFoundError, ValueError) as err:
         return fail("recognize", err)
 
-    images, readable, failed = [], [], 0
-    for path in paths:
-        try:
-            images.append(load_image(path))
-            readable.append(path)
-        except ImageError as err:
-            print(f"ocrforge recognize: {err}", file=sys.stderr)
-            failed += 1
+    images, readable, failed = load_images("recognize", paths)
     if args.explain and images:
         crops = [recognizer.prepare(image) for image in images]
         readings = recognizer.read_prepared(crops, args.decoder, args.batch_size)
