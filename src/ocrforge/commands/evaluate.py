@@ -48,7 +48,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     evaluate = sub.add_parser("eval", help="measure a model on a labelled set").add_subparsers(dest="what", required=True)
     rec_eval = evaluate.add_parser("recognizer", help="word accuracy, CER, 1-NED, accuracy by length, confusions, speed")
     rec_eval.add_argument("--data", required=True, help="KIND:PATH, e.g. folder:../shared/data/words_real (kinds: folder, lmdb, "
-                          "boxes, icdar, icdar_words, iiit5k, svt, mnist, mnist_csv, svhn, svhn_full)")
+                          "boxes, icdar, icdar_words, iiit5k, svt, alto, page, mnist, mnist_csv, svhn, svhn_full)")
     add_recognizer_choice(rec_eval)
     rec_eval.add_argument("--limit", type=int, help="only the first N samples")
     rec_eval.add_argument("--ignore-spaces", action="store_true", help="compare without spaces (receipt labels)")

@@ -11,6 +11,7 @@ from ocrforge.data.readers.box_words import read_box_words
 from ocrforge.data.readers.boxes import BoxedImage, read_boxes
 from ocrforge.data.readers.folder import read_folder
 from ocrforge.data.readers.icdar import read_icdar, read_icdar_boxes
+from ocrforge.data.readers.line_xml import read_alto, read_page
 from ocrforge.data.readers.lmdb import read_lmdb
 from ocrforge.data.readers.mnist import read_idx, read_mnist
 from ocrforge.data.readers.mnist_csv import read_mnist_csv
@@ -33,6 +34,8 @@ KINDS: dict[str, Callable[[Path], Iterator[Sample]]] = {
     "iiit5k": read_iiit5k,  # IIIT5K's testdata.mat / traindata.mat beside its image folders
     "lmdb": read_lmdb,  # an LMDB environment folder
     "boxes": read_box_words,  # the word boxes of a detection set (JSON per image), cut out upright
+    "alto": read_alto,  # ALTO XML text lines (eScriptorium, Kraken): a folder of *.xml (recursive) or one file
+    "page": read_page,  # PAGE XML text lines (Transkribus, eScriptorium): a folder of *.xml (recursive) or one file
 }
 
 
