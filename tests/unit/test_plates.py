@@ -7,7 +7,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from ocrforge.data.synth.plates import STYLES, plate_crop, plate_detection_sample, plate_faces, plate_photo
+from ocrforge.data.synth.plates import STYLES, draw_plate, plate_crop, plate_detection_sample, plate_faces, plate_photo
 from ocrforge.plates.matching import normalise, plate_distance
 from ocrforge.plates.permits import PermitError, PermitStore
 from ocrforge.plates.reader import PlateRead
@@ -108,3 +108,16 @@ def test_plate_detector_samples_box_the_number_rows_and_nothing_else():
         assert 1 <= len(sample.quads) == len(sample.texts) <= 2 and all(normalise(t) for t in sample.texts)
         for quad in sample.quads:  # each row's box lies in the image
             assert (quad >= -1).all() and (quad[:, 0] <= w + 1).all() and (quad[:, 1] <= h + 1).all()
+
+
+@pytest.mark.parametrize("style", ["sk", "de-seals"])
+def test_an_emblem_between_two_groups_is_drawn_in_their_gap_and_read_as_a_space(style):
+    chosen = next(s for s in STYLES if s.name == style)
+    face = next(f for f in plate_faces("train") if "Bold" in f.path)
+    text = "RK*019AF" if style == "sk" else "M*AB 1234"
+    plate = draw_plate(np.random.default_rng(5), chosen, face, text, height=120)
+    assert plate.text == text.replace("*", " ")
+    (_, left), (_, right) = plate.groups[:2]
+    gap = plate.image[int(left[0, 1]):int(left[3, 1]), int(left[1, 0]) + 2:int(right[0, 0]) - 2].reshape(-1, 3).astype(int)
+    ground = np.median(plate.image.reshape(-1, 3), axis=0)  # most of a plate is its ground
+    assert len(gap) and (np.abs(gap - ground).sum(axis=1) > 60).mean() > 0.1  # the emblem is there, not bare ground

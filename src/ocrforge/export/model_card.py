@@ -31,12 +31,18 @@ def _data_recipe(task: str, state: dict) -> str:
     if task == "recognizer" and for_plates:
         from ocrforge.train.recognizer import PLATE_VALIDATION_SETS
 
-        return ("Fine-tuned from the general recognizer (the runs above it) on synthetic plate rows only "
-                "(`ocrforge.data.synth.plates.plate_crop`: UK, EU, US-state, numeric, dashed and two-row styles, bold and "
-                "condensed train faces, angles up to 40°, dirt, night, glare, blur, detector-like box jitter, boxes run out "
-                "to the plate's edge on either side), stream seeds >= 3100 (shards name theirs). Validation: "
+        real, _, real_val, shares = _real_sets(lineage)
+        return ("Fine-tuned from the general recognizer (the runs above it) on synthetic plate rows "
+                "(`ocrforge.data.synth.plates.plate_crop`: UK, EU (with coats of arms and inspection seals between groups), "
+                "US-state, Brazilian, numeric, dashed and two-row styles, bold and condensed train faces, angles up to 40°, "
+                "dirt, night, glare, blur, detector-like box jitter, boxes run out to the plate's edge on either side), "
+                "stream seeds >= 3100 (shards name theirs)"
+                + (f", with real plate rows as {'/'.join(f'{s:.0%}' for s in shares)} of every batch in the later runs: "
+                   + ", ".join(f"`{spec}`" for spec in real) + " (see the notes for their source and licence)" if real else "")
+                + ". Validation: "
                 + "; ".join(f"{name} (seed {seed}, {split} faces)" for name, seed, split in PLATE_VALIDATION_SETS)
-                + ". No real image was trained on.")
+                + "".join(f"; `{spec}` (real)" for spec in real_val)
+                + ("." if real else ". No real image was trained on."))
     if task == "digits" and state.get("arch") == "dram":
         from ocrforge.train.dram import VALIDATION_SEED
 

@@ -27,11 +27,12 @@ REGIONS: dict[str, tuple[str, ...]] = {
     "uk": ("LLDDLLL", "LD{1,3}LLL", "LLLD{1,3}L"),  # AB12CDE since 2001; older prefix A123BCD and suffix ABC123D
     "eu": (
         "L{1,3}L{1,2}D{1,4}",  # Germany: district, letters, digits (B AB 1234); Austria and Switzerland alike
-        "LLDDDLL",  # France, Italy
+        "LLDDDLL",  # France, Italy, Slovakia
+        "DLDDDDD", "DLLDDDD",  # Czechia (1A2 3456, 1AB 2345)
         "DDDDLLL",  # Spain
         "LLDDLL", "DDLLDD", "DDDDLL",  # Portugal
         "DDLLLD", "DLLLDD", "LLDDDL", "LDDDLL", "LLLDDL", "DLLDDD",  # the Netherlands
-        "LLDDDDD", "LLLDDDD", "LLLDDLL", "LLLDLDD",  # Poland, Czechia, Norway, Denmark
+        "LLDDDDD", "LLLDDDD", "LLLDDLL", "LLLDLDD",  # Poland, Norway, Denmark
         "DLLLDDD",  # Belgium
         "LLLDDD", "LLLDDL",  # Sweden, Finland
     ),

@@ -30,6 +30,13 @@ PLATE_MIN_SIDE = 256
 # The plate detector's box settings, as it was measured with (the text detector's moved on with its retraining).
 PLATE_BOX_PARAMS = BoxParams(unclip_ratio=1.6)
 READ_MARGIN = 0.15  # as the plate recognizer was trained (data/synth/plates.py READ_MARGIN)
+# A row under ZOOM_BELOW_PX high (a distant car) has its box drawn to within a few of the detector's
+# 4-pixel output cells, a character's width: the box often loses the first or last character. Such a
+# row is detected again in a window around it enlarged to put it near ZOOM_TEXT_PX, ZOOM_REACH row
+# heights either side so a lost end is inside.
+ZOOM_BELOW_PX = 24
+ZOOM_TEXT_PX = 40
+ZOOM_REACH = 2.0
 MIN_CHARACTERS, MAX_CHARACTERS = 2, 10  # letters and digits on one plate
 MIN_SCORE = 0.3
 STACK_CONFIDENCE = 0.5  # a row read less surely is more often a caption, a frame or a bolt than a plate's row
@@ -204,6 +211,7 @@ class PlateReader:
         quads = [reading_quad(d.quad) for d in self.detector.detect(seen, max_side, PLATE_BOX_PARAMS, min_side=PLATE_MIN_SIDE)]
         if not quads:
             return []
+        quads = self._zoom_in(seen, quads)
         pieces = self._split_two_rows(pixels, [p for p in self._read_pieces(pixels, quads) if normalise(p.text)])
         rows = _rows(pieces)
         # A row the detector cut into pieces is read again whole: the pieces' boxes overlap (a character
@@ -221,6 +229,28 @@ class PlateReader:
                 candidates = [_plate([row], charset, region) for row in plate_rows]
             plates += [plate for plate in candidates if plate.score >= min_score]
         return plates
+
+    def _zoom_in(self, seen: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarray]:
+        """Each small row's box drawn again from a closer look (ZOOM_BELOW_PX); kept where that finds nothing."""
+        out: list[np.ndarray] = []
+        for quad in quads:
+            piece = _Piece(quad, "", 0.0)
+            if piece.height >= ZOOM_BELOW_PX:
+                out.append(quad)
+                continue
+            reach = np.array([ZOOM_REACH, 1.0]) * piece.height
+            (x0, y0), (x1, y1) = np.maximum(quad.min(axis=0) - reach, 0).astype(int), (quad.max(axis=0) + reach).astype(int)
+            window = seen[y0:y1 + 1, x0:x1 + 1]
+            zoom = ZOOM_TEXT_PX / max(piece.height, 1.0)
+            closer = cv2.resize(window, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
+            found = [reading_quad(d.quad / zoom + np.float32([x0, y0]))
+                     for d in self.detector.detect(closer, DEFAULT_MAX_SIDE, PLATE_BOX_PARAMS, min_side=PLATE_MIN_SIDE)]
+            # The same row: centred on its line, and reaching no further along it than the window.
+            same_row = [q for q in found if abs(piece.across(q.mean(axis=0))) < piece.height / 2
+                        and abs(piece.along(q.mean(axis=0))) < piece.half_width + reach[0]]
+            out += [q for q in same_row if not any(cv2.pointPolygonTest(k, tuple(map(float, q.mean(axis=0))), False) >= 0
+                                                   for k in out)] if same_row else [quad]
+        return out
 
     def _split_two_rows(self, pixels: np.ndarray, pieces: list[_Piece]) -> list[_Piece]:
         """A box the detector drew around both rows of a two-row plate reads as one line, badly: its

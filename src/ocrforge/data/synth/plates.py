@@ -1,8 +1,10 @@
-"""Synthetic licence plates: UK, EU (blue strip), US state, numeric and two-row styles, photographed
-badly (angles up to 40°, dirt, night, glare, motion blur), as tight crops or on car-like scenes.
+"""Synthetic licence plates: UK, EU (blue strip), US state, Brazilian, numeric and two-row styles,
+photographed badly (angles up to 40°, dirt, night, glare, motion blur), as tight crops or on car-like
+scenes.
 
 A plate's text is what is printed, separators kept ("AB12 CDE", "B-MW 1234"); two-row plates
-join their rows with a space.
+join their rows with a space. Many European plates carry a coat of arms or round inspection stickers
+between two groups of characters: they are drawn, and read as the space they stand for ("RK 019AF").
 """
 
 from __future__ import annotations
@@ -25,24 +27,36 @@ Rng = np.random.Generator
 
 WHITE, YELLOW, BLACK = (245, 245, 240), (250, 205, 20), (20, 20, 22)
 EU_BLUE = (0, 51, 153)
+EMBLEM = "*"  # in a pattern: the gap between two groups that holds the style's emblem
+EMBLEM_GAP = "  "  # drawn in its place, for the emblem to fit in
 
 
 @dataclass(frozen=True)
 class PlateStyle:
     name: str
-    patterns: tuple[str, ...]  # L: a letter, N: a digit, l: an optional letter, n: an optional digit; "/" splits rows
+    patterns: tuple[str, ...]  # L: a letter, N: a digit, l: an optional letter, n: an optional digit; "/" splits rows;
+    # "*" (EMBLEM) a gap holding the emblem
     grounds: tuple[tuple[int, int, int], ...]
     ink: tuple[int, int, int] = BLACK
     aspect: float = 4.7  # width / height
     eu_code: str | None = None  # country code in the blue strip
+    national_mark: bool = False  # the code under a coat of arms on the plate's own ground, no blue strip
     caption: tuple[str, ...] = ()  # small print above the number (US states)
+    band: tuple[int, int, int] | None = None  # a coloured band across the top, the caption white on it (Mercosur)
     letters: str = string.ascii_uppercase
+    emblem: str | None = None  # drawn in each EMBLEM gap: "shield" (a coat of arms) or "stickers" (round seals)
 
 
 STYLES = (
     PlateStyle("uk", ("LLNN LLL",), (WHITE, YELLOW), letters="ABCDEFGHJKLMNOPRSTUVWXYZ"),
     PlateStyle("uk-eu", ("LLNN LLL",), (WHITE, YELLOW), eu_code="UK", letters="ABCDEFGHJKLMNOPRSTUVWXYZ"),
     PlateStyle("de", ("Ll-Ll Nnnn", "L-LL NNN", "LLL-L NNNN"), (WHITE,), eu_code="D"),
+    PlateStyle("de-seals", ("Ll*Ll Nnnn", "L*LL NNN", "LLL*L NNNN"), (WHITE,), eu_code="D", emblem="stickers"),
+    PlateStyle("at", ("Ll*NNNLL", "L*NNNNL"), (WHITE,), eu_code="A", emblem="shield"),
+    PlateStyle("sk", ("LL*NNNLL", "LL-NNNLL"), (WHITE,), eu_code="SK", emblem="shield"),
+    PlateStyle("sk-national", ("LL*NNNLL", "LL-NNNLL"), (WHITE,), eu_code="SK", emblem="shield", national_mark=True),
+    PlateStyle("hr", ("LL*NNN-LL", "LL*NNNN-L"), (WHITE,), eu_code="HR", emblem="shield"),
+    PlateStyle("cz", ("NLN*NNNN", "NLN NNNN", "NLL*NNNN"), (WHITE,), eu_code="CZ", emblem="stickers"),
     PlateStyle("fr", ("LL-NNN-LL",), (WHITE,), eu_code="F", letters="ABCDEFGHJKLMNPQRSTVWXYZ"),
     PlateStyle("nl", ("NN-LLL-N", "LL-NNN-L", "N-LLL-NN"), (YELLOW,), eu_code="NL", letters="BDFGHJKLNPRSTVXZ"),
     PlateStyle("it", ("LL NNNLL", "LL NNN LL"), (WHITE,), eu_code="I"),
@@ -52,6 +66,9 @@ STYLES = (
     PlateStyle("us-ny", ("LLL-NNNN",), ((240, 170, 40), WHITE), ink=(10, 30, 90), aspect=2.0, caption=("NEW YORK", "Empire State")),
     PlateStyle("us-tx", ("LLL-NNNN", "LLL NNNN"), (WHITE,), aspect=2.0, caption=("TEXAS",)),
     PlateStyle("us-fl", ("LLL LNN", "NNN LLL"), (WHITE,), ink=(10, 90, 50), aspect=2.0, caption=("Florida", "Sunshine State")),
+    PlateStyle("br", ("LLL-NNNN", "LLL NNNN"), ((190, 192, 195), (215, 215, 212)), caption=("SP - SAO PAULO", "RJ - RIO"),
+               aspect=3.1),
+    PlateStyle("mercosur", ("LLLNLNN",), (WHITE,), caption=("BRASIL",), band=EU_BLUE, aspect=3.1),
     PlateStyle("numeric", ("NNN NNNN", "NN-NNN-NN", "NNNNNN"), (WHITE, YELLOW, (230, 230, 210)), aspect=4.0),
     PlateStyle("dashed", ("LLL-NNN", "NN-LL-NN", "L-NNN-LL"), (WHITE, (200, 225, 245)), aspect=4.2),
     PlateStyle("two-row", ("LLNN/LLL", "LLL/NNNN", "NN/LLNNN"), (WHITE, YELLOW), aspect=1.6),
@@ -123,40 +140,75 @@ def draw_plate(rng: Rng, style: PlateStyle, face: FontFace, text: str, height: i
     left, top, right, bottom = 3 * border, 2 * border, width - 3 * border, height - 2 * border
     if style.eu_code:
         strip = int(height * 0.3)
-        draw.rectangle((border + 1, border + 1, border + strip, height - border - 2), fill=EU_BLUE)
-        centre = (border + strip / 2, height * 0.32)
-        for k in range(12):  # the ring of stars, as dots
-            angle = 2 * np.pi * k / 12
-            x, y = centre[0] + strip * 0.28 * np.cos(angle), centre[1] + strip * 0.28 * np.sin(angle)
-            draw.ellipse((x - 1.5, y - 1.5, x + 1.5, y + 1.5), fill=(255, 204, 0))
+        if style.national_mark:
+            _draw_emblem(draw, rng, "shield", (border + 2, height * 0.12, border + strip, height * 0.5))
+        else:
+            draw.rectangle((border + 1, border + 1, border + strip, height - border - 2), fill=EU_BLUE)
+            centre = (border + strip / 2, height * 0.32)
+            for k in range(12):  # the ring of stars, as dots
+                angle = 2 * np.pi * k / 12
+                x, y = centre[0] + strip * 0.28 * np.cos(angle), centre[1] + strip * 0.28 * np.sin(angle)
+                draw.ellipse((x - 1.5, y - 1.5, x + 1.5, y + 1.5), fill=(255, 204, 0))
         code_font, box = _fit_font(face, style.eu_code, strip * 0.8, height * 0.28)
-        draw.text((border + strip / 2 - (box[0] + box[2]) / 2, height * 0.62 - box[1]), style.eu_code, font=code_font, fill=WHITE)
+        draw.text((border + strip / 2 - (box[0] + box[2]) / 2, height * 0.62 - box[1]), style.eu_code, font=code_font,
+                  fill=style.ink if style.national_mark else WHITE)
         left = border + strip + 2 * border
     if style.caption:
         caption = style.caption[int(rng.integers(len(style.caption)))]
         cap_font, box = _fit_font(face, caption, (right - left) * 0.7, height * 0.14)
-        draw.text(((left + right) / 2 - (box[0] + box[2]) / 2, top - box[1]), caption, font=cap_font, fill=(170, 30, 30))
+        if style.band:
+            draw.rectangle((border + 1, border + 1, width - border - 2, top + height * 0.17), fill=style.band)
+        draw.text(((left + right) / 2 - (box[0] + box[2]) / 2, top - box[1]), caption, font=cap_font,
+                  fill=WHITE if style.band else (170, 30, 30))
         top += int(height * 0.2)
     for x in (width * 0.22, width * 0.78):  # bolts
         if rng.random() < 0.6:
             r = height * 0.035
             draw.ellipse((x - r, height * 0.1 - r, x + r, height * 0.1 + r), fill=(150, 150, 150), outline=(90, 90, 90))
-    rows = text.split("/")
+    rows = [row.replace(EMBLEM, " ") for row in text.split("/")]  # as read: an emblem is a gap
     row_h = (bottom - top) / len(rows)
     row_boxes, group_boxes = [], []
-    for i, row in enumerate(rows):
+    for i, printed in enumerate(text.split("/")):
+        parts = printed.split(EMBLEM)
+        row = EMBLEM_GAP.join(parts)
         font, box = _fit_font(face, row, (right - left) * rng.uniform(0.85, 0.97), row_h * rng.uniform(0.72, 0.86))
         x = (left + right) / 2 - (box[0] + box[2]) / 2
         y = top + row_h * i + row_h / 2 - (box[1] + box[3]) / 2
         draw.text((x, y), row, font=font, fill=style.ink)
-        row_boxes.append((row, _box(x + box[0], y + box[1], x + box[2], y + box[3])))
-        start = 0
-        for group in row.split(" "):
-            g0, _, g1, _ = font.getbbox(group)
-            offset = font.getlength(row[:start])
-            group_boxes.append((group, _box(x + offset + g0, y + box[1], x + offset + g1, y + box[3])))
-            start += len(group) + 1
+        row_boxes.append((rows[i], _box(x + box[0], y + box[1], x + box[2], y + box[3])))
+        for group in re.finditer(r"\S+", row):
+            g0, _, g1, _ = font.getbbox(group[0])
+            offset = font.getlength(row[:group.start()])
+            group_boxes.append((group[0], _box(x + offset + g0, y + box[1], x + offset + g1, y + box[3])))
+        gap = 0
+        for part in parts[:-1]:
+            gap += len(part)
+            gap_x0, gap_x1 = x + font.getlength(row[:gap]), x + font.getlength(row[:gap + len(EMBLEM_GAP)])
+            _draw_emblem(draw, rng, style.emblem, (gap_x0, y + box[1], gap_x1, y + box[3]))
+            gap += len(EMBLEM_GAP)
     return Plate(np.asarray(image), " ".join(rows), style.name, row_boxes, group_boxes)
+
+
+def _draw_emblem(draw: ImageDraw.ImageDraw, rng: Rng, kind: str | None, gap: tuple[float, ...]) -> None:
+    """A coat of arms or one or two round seals, centred in `gap` (x0, y0, x1, y1: the gap between two
+    groups, as high as the characters)."""
+    x0, y0, x1, y1 = gap
+    cx, cy, h = (x0 + x1) / 2, (y0 + y1) / 2, y1 - y0
+    colour = lambda: tuple(int(c) for c in rng.uniform(0, 255, 3))  # noqa: E731
+    if kind == "shield":
+        w = min(x1 - x0, h * 0.6) * rng.uniform(0.7, 0.95)
+        top, bottom = cy - h * rng.uniform(0.25, 0.4), cy + h * rng.uniform(0.25, 0.4)
+        draw.polygon([(cx - w / 2, top), (cx + w / 2, top), (cx + w / 2, (top + bottom) / 2), (cx, bottom),
+                      (cx - w / 2, (top + bottom) / 2)], fill=colour(), outline=colour())
+        for _ in range(int(rng.integers(1, 4))):  # the arms' charges: a cross, a band, a smaller shape
+            px, py = cx + rng.uniform(-0.25, 0.25) * w, rng.uniform(top, bottom - (bottom - top) * 0.3)
+            r = w * rng.uniform(0.1, 0.25)
+            draw.rectangle((px - r, py - r / 3, px + r, py + r / 3), fill=colour())
+    elif kind == "stickers":
+        r = min(x1 - x0, h * 0.5) * rng.uniform(0.3, 0.48)
+        centres = [cy] if rng.random() < 0.4 else [cy - h * 0.22, cy + h * 0.22]
+        for c in centres:
+            draw.ellipse((cx - r, c - r, cx + r, c + r), fill=colour(), outline=colour(), width=max(1, int(r / 4)))
 
 
 def _weather(plate: np.ndarray, rng: Rng) -> np.ndarray:
@@ -260,7 +312,7 @@ def plate_crop(seed: int, index: int, split: str = "train") -> tuple[np.ndarray,
     # Detectors often run a row's box out to the plate's edge, over a country code or the frame on
     # either side: the label stays the number, so the model learns to leave those out.
     along = (quad[1] - quad[0]) / max(float(np.linalg.norm(quad[1] - quad[0])), 1e-6)
-    if (whole_rows or choice == 0) and rng.random() < 0.25:
+    if (whole_rows or choice == 0) and rng.random() < 0.4:
         reach = float(np.dot(photo.corners[0] - quad[0], along)) * rng.uniform(0.5, 1.0)
         if reach < 0:
             quad[[0, 3]] += along * reach
