@@ -76,3 +76,24 @@ def test_a_crnn_with_wider_convolutions_grown_from_a_narrower_one_reads_as_it_di
         assert torch.allclose(wide.eval()(images)["logits"], narrow(images)["logits"], atol=1e-4)
     # 5 convolutions, 4 x 5 batch-norm tensors (weight, bias, running mean and variance), the LSTM's first inputs both ways.
     assert "27 of them widened" in (tmp_path / "run" / "train.log").read_text()
+
+
+def test_a_crnn_reading_more_characters_grown_from_one_reading_ascii_keeps_its_readings(tmp_path):
+    from ocrforge.text.charset import LATIN, PRINTABLE_ASCII
+    from ocrforge.train.config import RecognizerTrainConfig, RunConfig
+    from ocrforge.train.session import TrainingSession
+
+    torch.manual_seed(0)
+    ascii_model = create("crnn", channels=[8, 16, 24, 32, 40], lstm_hidden=16).eval()
+    torch.save({"model": ascii_model.state_dict(), "step": 5, "arch": "crnn"}, tmp_path / "parent.pt")
+    latin = create("crnn", channels=[8, 16, 24, 32, 40], lstm_hidden=16, charset=LATIN)
+    run = RunConfig(out=tmp_path / "run", steps=5, batch_size=4, lr=1e-3, val_every=5, warmup=1, weight_decay=0.0,
+                    init_from=tmp_path / "parent.pt", device="cpu")
+    TrainingSession(run, "crnn", latin, RecognizerTrainConfig(run=run))
+    images = torch.rand(4, 1, 32, 96) * 255
+    with torch.no_grad():
+        grown_logits, parent_logits = latin.eval()(images)["logits"], ascii_model(images)["logits"]
+    shared = len(PRINTABLE_ASCII) + 1  # the blank and ASCII keep their classes
+    assert grown_logits.shape[-1] == len(LATIN) + 1
+    assert torch.allclose(grown_logits[..., :shared], parent_logits, atol=1e-5)
+    assert "2 of them widened" in (tmp_path / "run" / "train.log").read_text()  # the output layer's weight and bias

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from ocrforge.commands.common import fail
+from ocrforge.text.charset import CHARSETS
 from ocrforge.train.config import (DETECTOR, DRAM, RAM, RECOGNIZER, DetectorTrainConfig, DRAMTrainConfig, RAMTrainConfig,
                                    RecognizerTrainConfig, RunConfig, RunDefaults)
 
@@ -57,7 +58,8 @@ def _run_recognizer(args: argparse.Namespace) -> int:
 
     return _finish("recognizer", train_recognizer, RecognizerTrainConfig(
         run=_run_config(args), shards=args.shards, render_workers=args.render_workers, chunk_size=args.chunk_size,
-        arch=args.arch, val_size=args.val_size, validation=args.validation, model_args=args.model_args,
+        arch=args.arch, val_size=args.val_size, validation=args.validation,
+        model_args=args.model_args | ({"charset": CHARSETS[args.charset]} if args.charset else {}),
         real=tuple(args.real), real_caseless=tuple(args.real_caseless), real_share=args.real_share,
         real_val=tuple(args.real_val)))
 
@@ -92,6 +94,9 @@ def _add_recognizer(train: argparse._SubParsersAction) -> None:
     recognizer.add_argument("--arch", default=RecognizerTrainConfig.arch)
     recognizer.add_argument("--model-args", type=json.loads, default={},
                             help='JSON of architecture settings, e.g. \'{"channels": [48, 96, 192, 256, 320], "lstm_hidden": 192}\'')
+    recognizer.add_argument("--charset", choices=sorted(CHARSETS), help="characters read (default ascii: the 95 printable; "
+                            "latin adds Western European letters and typographic punctuation); a model started "
+                            "--init-from one with fewer grows its output layer")
     recognizer.add_argument("--shards", type=Path, help="pre-rendered shards; without it samples are rendered live")
     recognizer.add_argument("--render-workers", type=int, default=RecognizerTrainConfig.render_workers, help="processes rendering live (no --shards)")
     recognizer.add_argument("--chunk-size", type=int, default=RecognizerTrainConfig.chunk_size, help="samples sorted by width together, then cut into batches")

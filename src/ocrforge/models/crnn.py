@@ -63,8 +63,9 @@ class CRNN(nn.Module):
     # Output frames per input column: the width is pooled by 4.
     width_stride = 4
     # Wider conv stages start as the parent's narrower ones (train/session.grown); the LSTM's hidden size
-    # cannot grow that way (its gates and directions are interleaved blocks), so only its input does.
-    growable = ("features.", "rnn.weight_ih_l0")
+    # cannot grow that way (its gates and directions are interleaved blocks), so only its input does. The
+    # output layer grows by classes appended to the charset (text/charset.LATIN after ASCII).
+    growable = ("features.", "rnn.weight_ih_l0", "head.")
 
     def __init__(self, config: CRNNConfig = CRNNConfig()) -> None:
         super().__init__()

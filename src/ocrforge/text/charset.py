@@ -8,6 +8,11 @@ from dataclasses import dataclass
 # The 95 printable ASCII characters, space included, so text lines can be read too.
 PRINTABLE_ASCII = "".join(chr(c) for c in range(32, 127))
 assert len(PRINTABLE_ASCII) == 95 and set(string.ascii_letters + string.digits) <= set(PRINTABLE_ASCII)
+# Western European letters and typographic punctuation, for handwriting and print beyond English (French,
+# German, Spanish, Portuguese, Italian; the long s and the ligatures of older hands). Appended after ASCII so
+# that a model reading them can start from one reading ASCII: the classes it shares keep their numbers.
+LATIN = PRINTABLE_ASCII + "ÀÁÂÄÇÈÉÊËÌÍÎÏÑÒÓÔÖÙÚÛÜŸàáâäçèéêëìíîïñòóôöùúûüÿÆŒæœßſ’‘“”«»–—…°€£§"
+CHARSETS = {"ascii": PRINTABLE_ASCII, "latin": LATIN}  # by name, for the command line
 
 
 @dataclass(frozen=True)
