@@ -29,6 +29,9 @@ WHITE, YELLOW, BLACK = (245, 245, 240), (250, 205, 20), (20, 20, 22)
 EU_BLUE = (0, 51, 153)
 EMBLEM = "*"  # in a pattern: the gap between two groups that holds the style's emblem
 EMBLEM_GAP = "  "  # drawn in its place, for the emblem to fit in
+# Share of plates with a country code that carry it under a coat of arms or a flag on the plate's own ground
+# instead of in the blue strip, as older and non-EU European plates do (Slovakia before 2022, Serbia, Ukraine).
+NATIONAL_MARK_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,6 @@ class PlateStyle:
     ink: tuple[int, int, int] = BLACK
     aspect: float = 4.7  # width / height
     eu_code: str | None = None  # country code in the blue strip
-    national_mark: bool = False  # the code under a coat of arms on the plate's own ground, no blue strip
     caption: tuple[str, ...] = ()  # small print above the number (US states)
     band: tuple[int, int, int] | None = None  # a coloured band across the top, the caption white on it (Mercosur)
     letters: str = string.ascii_uppercase
@@ -54,7 +56,6 @@ STYLES = (
     PlateStyle("de-seals", ("Ll*Ll Nnnn", "L*LL NNN", "LLL*L NNNN"), (WHITE,), eu_code="D", emblem="stickers"),
     PlateStyle("at", ("Ll*NNNLL", "L*NNNNL"), (WHITE,), eu_code="A", emblem="shield"),
     PlateStyle("sk", ("LL*NNNLL", "LL-NNNLL"), (WHITE,), eu_code="SK", emblem="shield"),
-    PlateStyle("sk-national", ("LL*NNNLL", "LL-NNNLL"), (WHITE,), eu_code="SK", emblem="shield", national_mark=True),
     PlateStyle("hr", ("LL*NNN-LL", "LL*NNNN-L"), (WHITE,), eu_code="HR", emblem="shield"),
     PlateStyle("cz", ("NLN*NNNN", "NLN NNNN", "NLL*NNNN"), (WHITE,), eu_code="CZ", emblem="stickers"),
     PlateStyle("fr", ("LL-NNN-LL",), (WHITE,), eu_code="F", letters="ABCDEFGHJKLMNPQRSTVWXYZ"),
@@ -140,8 +141,10 @@ def draw_plate(rng: Rng, style: PlateStyle, face: FontFace, text: str, height: i
     left, top, right, bottom = 3 * border, 2 * border, width - 3 * border, height - 2 * border
     if style.eu_code:
         strip = int(height * 0.3)
-        if style.national_mark:
-            _draw_emblem(draw, rng, "shield", (border + 2, height * 0.12, border + strip, height * 0.5))
+        national = rng.random() < NATIONAL_MARK_SHARE
+        if national:
+            mark = "shield" if rng.random() < 0.5 else "flag"
+            _draw_emblem(draw, rng, mark, (border + 2, height * 0.12, border + strip, height * 0.5))
         else:
             draw.rectangle((border + 1, border + 1, border + strip, height - border - 2), fill=EU_BLUE)
             centre = (border + strip / 2, height * 0.32)
@@ -151,7 +154,7 @@ def draw_plate(rng: Rng, style: PlateStyle, face: FontFace, text: str, height: i
                 draw.ellipse((x - 1.5, y - 1.5, x + 1.5, y + 1.5), fill=(255, 204, 0))
         code_font, box = _fit_font(face, style.eu_code, strip * 0.8, height * 0.28)
         draw.text((border + strip / 2 - (box[0] + box[2]) / 2, height * 0.62 - box[1]), style.eu_code, font=code_font,
-                  fill=style.ink if style.national_mark else WHITE)
+                  fill=style.ink if national else WHITE)
         left = border + strip + 2 * border
     if style.caption:
         caption = style.caption[int(rng.integers(len(style.caption)))]
@@ -190,8 +193,8 @@ def draw_plate(rng: Rng, style: PlateStyle, face: FontFace, text: str, height: i
 
 
 def _draw_emblem(draw: ImageDraw.ImageDraw, rng: Rng, kind: str | None, gap: tuple[float, ...]) -> None:
-    """A coat of arms or one or two round seals, centred in `gap` (x0, y0, x1, y1: the gap between two
-    groups, as high as the characters)."""
+    """A coat of arms, a flag, or one or two round seals, centred in `gap` (x0, y0, x1, y1: the gap between
+    two groups, as high as the characters, or the national mark's place)."""
     x0, y0, x1, y1 = gap
     cx, cy, h = (x0 + x1) / 2, (y0 + y1) / 2, y1 - y0
     colour = lambda: tuple(int(c) for c in rng.uniform(0, 255, 3))  # noqa: E731
@@ -204,6 +207,12 @@ def _draw_emblem(draw: ImageDraw.ImageDraw, rng: Rng, kind: str | None, gap: tup
             px, py = cx + rng.uniform(-0.25, 0.25) * w, rng.uniform(top, bottom - (bottom - top) * 0.3)
             r = w * rng.uniform(0.1, 0.25)
             draw.rectangle((px - r, py - r / 3, px + r, py + r / 3), fill=colour())
+    elif kind == "flag":
+        w, h_flag = (x1 - x0) * rng.uniform(0.7, 0.95), h * rng.uniform(0.45, 0.7)
+        stripes = int(rng.integers(2, 4))
+        for k in range(stripes):
+            top = cy - h_flag / 2 + k * h_flag / stripes
+            draw.rectangle((cx - w / 2, top, cx + w / 2, top + h_flag / stripes), fill=colour())
     elif kind == "stickers":
         r = min(x1 - x0, h * 0.5) * rng.uniform(0.3, 0.48)
         centres = [cy] if rng.random() < 0.4 else [cy - h * 0.22, cy + h * 0.22]
