@@ -248,8 +248,11 @@ class PlateReader:
             # The same row: centred on its line, and reaching no further along it than the window.
             same_row = [q for q in found if abs(piece.across(q.mean(axis=0))) < piece.height / 2
                         and abs(piece.along(q.mean(axis=0))) < piece.half_width + reach[0]]
-            out += [q for q in same_row if not any(cv2.pointPolygonTest(k, tuple(map(float, q.mean(axis=0))), False) >= 0
-                                                   for k in out)] if same_row else [quad]
+            if not same_row:
+                out.append(quad)
+                continue
+            # Two small rows near each other see each other in their windows: each box is kept once.
+            out += [q for q in same_row if not any(_holds(kept, q.mean(axis=0)) for kept in out)]
         return out
 
     def _split_two_rows(self, pixels: np.ndarray, pieces: list[_Piece]) -> list[_Piece]:
@@ -269,6 +272,10 @@ class PlateReader:
             return []
         crops = [self.recognizer.prepare(crop_quad(pixels, expand_quad(q, READ_MARGIN))) for q in quads]
         return [_Piece(q, *_stripped(r)) for q, r in zip(quads, self.recognizer.recognize_prepared(crops))]
+
+
+def _holds(quad: np.ndarray, point: np.ndarray) -> bool:
+    return cv2.pointPolygonTest(quad.astype(np.float32), (float(point[0]), float(point[1])), False) >= 0
 
 
 def _stripped(reading: Decoded) -> tuple[str, float, np.ndarray | None]:

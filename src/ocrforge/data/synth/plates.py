@@ -4,7 +4,8 @@ scenes.
 
 A plate's text is what is printed, separators kept ("AB12 CDE", "B-MW 1234"); two-row plates
 join their rows with a space. Many European plates carry a coat of arms or round inspection stickers
-between two groups of characters: they are drawn, and read as the space they stand for ("RK 019AF").
+between two groups of characters: they are drawn, and read as the space they stand for ("RK 019AF"); some
+carry their country code under a coat of arms or a flag instead of in the blue strip.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class PlateStyle:
     grounds: tuple[tuple[int, int, int], ...]
     ink: tuple[int, int, int] = BLACK
     aspect: float = 4.7  # width / height
-    eu_code: str | None = None  # country code in the blue strip
+    eu_code: str | None = None  # country code, in the blue strip or under a national mark (NATIONAL_MARK_SHARE)
     caption: tuple[str, ...] = ()  # small print above the number (US states)
     band: tuple[int, int, int] | None = None  # a coloured band across the top, the caption white on it (Mercosur)
     letters: str = string.ascii_uppercase
@@ -197,7 +198,10 @@ def _draw_emblem(draw: ImageDraw.ImageDraw, rng: Rng, kind: str | None, gap: tup
     two groups, as high as the characters, or the national mark's place)."""
     x0, y0, x1, y1 = gap
     cx, cy, h = (x0 + x1) / 2, (y0 + y1) / 2, y1 - y0
-    colour = lambda: tuple(int(c) for c in rng.uniform(0, 255, 3))  # noqa: E731
+
+    def colour() -> tuple[int, ...]:
+        return tuple(int(c) for c in rng.uniform(0, 255, 3))
+
     if kind == "shield":
         w = min(x1 - x0, h * 0.6) * rng.uniform(0.7, 0.95)
         top, bottom = cy - h * rng.uniform(0.25, 0.4), cy + h * rng.uniform(0.25, 0.4)
