@@ -169,10 +169,11 @@ def draw_plate(rng: Rng, style: PlateStyle, face: FontFace, text: str, height: i
         if rng.random() < 0.6:
             r = height * 0.035
             draw.ellipse((x - r, height * 0.1 - r, x + r, height * 0.1 + r), fill=(150, 150, 150), outline=(90, 90, 90))
-    rows = [row.replace(EMBLEM, " ") for row in text.split("/")]  # as read: an emblem is a gap
+    printed_rows = text.split("/")
+    rows = [row.replace(EMBLEM, " ") for row in printed_rows]  # as read: an emblem is a gap
     row_h = (bottom - top) / len(rows)
     row_boxes, group_boxes = [], []
-    for i, printed in enumerate(text.split("/")):
+    for i, printed in enumerate(printed_rows):
         parts = printed.split(EMBLEM)
         row = EMBLEM_GAP.join(parts)
         font, box = _fit_font(face, row, (right - left) * rng.uniform(0.85, 0.97), row_h * rng.uniform(0.72, 0.86))
