@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ocrforge.data.readers.folder import write_folder
 from ocrforge.preprocess import resize_to_height
-from ocrforge.text.charset import Charset
+from ocrforge.text.charset import CHARSETS, Charset
 from ocrforge.train.real import load_real
 
 
@@ -33,11 +33,13 @@ def main() -> None:
     parser.add_argument("--caseless", type=_named, action="append", default=[], metavar="NAME=KIND:PATH",
                         help="a set whose labels carry no case (SROIE): upper-cased, trained with --real-caseless")
     parser.add_argument("--height", type=int, default=32, help="crop height kept (default 32, the recognizer's input)")
+    parser.add_argument("--charset", choices=list(CHARSETS), default="ascii",
+                        help="characters a kept label may hold (latin: for handwriting in Western European languages)")
     parser.add_argument("--limit", type=int, help="only the first N crops of each set")
     parser.add_argument("--jpeg", type=int, metavar="QUALITY", help="JPEG at this quality instead of PNG (75: under half the bytes)")
     args = parser.parse_args()
     for (name, spec), caseless in [(s, False) for s in args.set] + [(s, True) for s in args.caseless]:
-        source = load_real(spec, Charset(), caseless, args.limit)
+        source = load_real(spec, Charset(CHARSETS[args.charset]), caseless, args.limit)
         count = write_folder(args.out / name, ((resize_to_height(img, args.height), text)
                                                 for img, text in zip(source.images, source.texts)), args.jpeg)
         if caseless:  # the mark scripts/gpu_train.sh trains it by (--real-caseless)

@@ -2,8 +2,8 @@
 
 Each crop's plate is found and boxed by the shipped plate reader and its row cut as the reader cuts it
 (READ_MARGIN), so the recognizer learns from what it is shown at run time. A crop is kept only where the
-reader's box holds as many letters and digits as the label and its reading is within two edits of it: a box
-that lost a character (a tight crop's first letter against the image edge) would teach the wrong text.
+reader's reading agrees with the label (plates.labelled): a box that lost a character (a tight crop's first
+letter against the image edge) would teach the wrong text.
 
     python scripts/plate_rows.py ../shared/data/train_real/train/br_plates data/br_rows_train
     python scripts/plate_rows.py ../shared/data/train_real/val/br_plates data/br_rows_val
@@ -17,16 +17,13 @@ import argparse
 from pathlib import Path
 
 from PIL import Image
-from rapidfuzz.distance import Levenshtein
 from tqdm import tqdm
 
 from ocrforge.data.readers.folder import read_labels
 from ocrforge.detect.geometry import crop_quad, expand_quad, reading_quad
 from ocrforge.io.images import load_image
-from ocrforge.plates.matching import normalise
+from ocrforge.plates.labelled import agreed_box
 from ocrforge.plates.reader import READ_MARGIN, PlateReader
-
-MAX_EDITS = 2  # between the reader's reading of a kept row and its label
 
 
 def main() -> None:
@@ -40,14 +37,11 @@ def main() -> None:
     rows = []
     for path, text in tqdm(pairs, desc="rows", unit="crop"):
         pixels = load_image(path)
-        plates = reader.read(pixels, region="none")
-        if not plates:
-            continue
-        read, label = normalise(plates[0].text), normalise(text)
-        if len(read) != len(label) or Levenshtein.distance(read, label) > MAX_EDITS:
+        box = agreed_box(reader, pixels, text)
+        if box is None:
             continue
         name = f"images/{path.stem}.png"
-        Image.fromarray(crop_quad(pixels, expand_quad(reading_quad(plates[0].box), READ_MARGIN))).save(args.out / name)
+        Image.fromarray(crop_quad(pixels, expand_quad(reading_quad(box), READ_MARGIN))).save(args.out / name)
         rows.append(f"{name}\t{text}\n")
     (args.out / "labels.tsv").write_text("".join(rows), encoding="utf-8")
     print(f"{args.crops}: kept {len(rows)} of {len(pairs)} crops as rows in {args.out}")

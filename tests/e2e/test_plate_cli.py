@@ -215,7 +215,7 @@ def test_a_box_around_both_rows_of_a_two_row_plate_is_read_as_two_rows(reader):
 
 def test_a_plate_too_faint_for_the_detector_is_looked_for_again_with_more_contrast(reader, monkeypatch):
     monkeypatch.setattr("ocrforge.runtime.detector.MIN_LOOK_SIDE", float("inf"))  # its smaller second look finds this one
-    night = (np.asarray(_face_on("AB12 CDE")).astype(np.float32) * 0.03 + 8).astype(np.uint8)
+    night = (np.asarray(_face_on("AB12 CDE")).astype(np.float32) * 0.02 + 8).astype(np.uint8)
     assert not reader.detector.detect(night, 1280, min_side=PLATE_MIN_SIDE)  # as faint as the detector misses
     plates = reader.read(night)
     assert plates and normalise(plates[0].text) == "AB12CDE"

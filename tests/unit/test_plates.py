@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import cv2
 import numpy as np
 import pytest
 
-from ocrforge.data.synth.plates import STYLES, draw_plate, plate_crop, plate_detection_sample, plate_faces, plate_photo
+from ocrforge.data.synth.plate_scenes import PlateCut, plate_scene
+from ocrforge.data.synth.plates import BLACK, STYLES, draw_plate, plate_crop, plate_detection_sample, plate_faces, plate_photo
 from ocrforge.plates.matching import normalise, plate_distance
 from ocrforge.plates.permits import PermitError, PermitStore
 from ocrforge.plates.reader import PlateRead
@@ -108,6 +110,25 @@ def test_plate_detector_samples_box_the_number_rows_and_nothing_else():
         assert 1 <= len(sample.quads) == len(sample.texts) <= 2 and all(normalise(t) for t in sample.texts)
         for quad in sample.quads:  # each row's box lies in the image
             assert (quad >= -1).all() and (quad[:, 0] <= w + 1).all() and (quad[:, 1] <= h + 1).all()
+
+
+def test_a_plate_laid_into_a_photo_is_boxed_where_its_row_lands_and_its_neighbours_are_not():
+    rng = np.random.default_rng(4)
+    style = next(s for s in STYLES if s.ink == BLACK and not s.caption and "/" not in s.patterns[0])
+    face = next(f for f in plate_faces("train") if "Bold" in f.path)
+    plate = draw_plate(rng, style, face, "AB12 CDE", height=100)
+    grey = np.full((600, 800, 3), 128, np.uint8)
+    scene = plate_scene(rng, grey, PlateCut(plate.image, plate.rows), [np.zeros((30, 90, 3), np.uint8)] * 2)
+    assert scene.texts == ["AB12 CDE"] and len(scene.quads) == 1
+    h, w = scene.image.shape[:2]
+    quad = scene.quads[0]
+    assert (quad >= 0).all() and (quad[:, 0] < w).all() and (quad[:, 1] < h).all()
+    inside = cv2.fillPoly(np.zeros((h, w), np.uint8), [quad.round().astype(np.int32)], 1).astype(bool)
+    shades = scene.image[inside].mean(axis=1)
+    assert np.percentile(shades, 5) < 80 and np.percentile(shades, 95) - np.percentile(shades, 5) > 60  # ink on the plate's ground
+    # The black neighbours went beside the plate, outside its box: the dark pixels outside it are theirs.
+    dark_outside = (scene.image.mean(axis=2) < 60) & ~inside
+    assert dark_outside.sum() > 0
 
 
 @pytest.mark.parametrize("style", ["sk", "de-seals"])

@@ -30,16 +30,16 @@ def test_every_chunk_takes_the_real_share_asked_for_with_caseless_marks_kept():
     assert abs(drawn.count("TOTAL") / len(drawn) - 2 / 3) < 0.06
 
 
-def test_loading_keeps_writable_texts_and_upper_cases_caseless_ones(tmp_path):
+def test_loading_keeps_writable_texts_with_plain_spaces_and_upper_cases_caseless_ones(tmp_path):
     (tmp_path / "images").mkdir()
-    rows = [("a.png", "Total"), ("b.png", "30€"), ("c.png", "cash")]
+    rows = [("a.png", "Total"), ("b.png", "30€"), ("c.png", "cash\u00a0paid")]
     for name, _ in rows:
         cv2.imwrite(str(tmp_path / "images" / name), np.full((120, 200, 3), 200, np.uint8))
     (tmp_path / "labels.tsv").write_text("".join(f"images/{n}\t{t}\n" for n, t in rows))
     from ocrforge.text.charset import Charset
 
     source = load_real(f"folder:{tmp_path}", Charset(), caseless=True)
-    assert source.texts == ["TOTAL", "CASH"] and source.caseless  # € is outside the charset
+    assert source.texts == ["TOTAL", "CASH PAID"] and source.caseless  # € is outside the charset; a no-break space is one
     assert all(img.ndim == 2 and img.shape[0] == KEEP_HEIGHT for img in source.images)
 
 

@@ -97,3 +97,15 @@ def test_a_crnn_reading_more_characters_grown_from_one_reading_ascii_keeps_its_r
     assert grown_logits.shape[-1] == len(LATIN) + 1
     assert torch.allclose(grown_logits[..., :shared], parent_logits, atol=1e-5)
     assert "2 of them widened" in (tmp_path / "run" / "train.log").read_text()  # the output layer's weight and bias
+
+
+def test_handwritten_lines_choose_checkpoints_by_character_errors_alone():
+    from ocrforge.train.recognizer import selection_score, validation_data
+
+    assert validation_data(10, "lines") == {}  # no synthetic set: the real handwriting sets judge
+    val = {"htr_a": None, "htr_b": None}
+    rougher = {"htr_a_alnum": 0.02, "htr_a_cer": 0.30, "htr_b_alnum": 0.0, "htr_b_cer": 0.20}
+    finer = {"htr_a_alnum": 0.0, "htr_a_cer": 0.20, "htr_b_alnum": 0.0, "htr_b_cer": 0.18}
+    # Whole lines are almost never exact: accuracy would prefer the rougher checkpoint, character errors do not.
+    assert selection_score(rougher, val, set(val), "words") > selection_score(finer, val, set(val), "words")
+    assert selection_score(finer, val, set(val), "lines") > selection_score(rougher, val, set(val), "lines")

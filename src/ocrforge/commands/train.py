@@ -100,8 +100,9 @@ def _add_recognizer(train: argparse._SubParsersAction) -> None:
     recognizer.add_argument("--shards", type=Path, help="pre-rendered shards; without it samples are rendered live")
     recognizer.add_argument("--render-workers", type=int, default=RecognizerTrainConfig.render_workers, help="processes rendering live (no --shards)")
     recognizer.add_argument("--chunk-size", type=int, default=RecognizerTrainConfig.chunk_size, help="samples sorted by width together, then cut into batches")
-    recognizer.add_argument("--validation", choices=["words", "plates"], default=RecognizerTrainConfig.validation,
-                            help="validation sets that choose the best checkpoint (plates: for a plate recognizer)")
+    recognizer.add_argument("--validation", choices=["words", "plates", "lines"], default=RecognizerTrainConfig.validation,
+                            help="validation sets that choose the best checkpoint (plates: for a plate recognizer; lines: "
+                                 "the --real-val sets alone by character error rate, for handwritten lines)")
     recognizer.add_argument("--real", action="append", default=[], metavar="KIND:PATH",
                             help="real labelled crops to mix into training (repeatable; KIND as for `ocrforge eval`)")
     recognizer.add_argument("--real-caseless", action="append", default=[], metavar="KIND:PATH",

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ocrforge.data.synth.recipe import TRAINING
+from ocrforge.text.charset import PRINTABLE_ASCII
 
 INPUTS = {  # by architecture where it has its own input, else by task
     "recognizer": "- Input: grayscale crop scaled to 32 px high (width follows the aspect ratio), 1-99 percentile contrast stretch; "
@@ -66,12 +67,20 @@ def _data_recipe(task: str, state: dict) -> str:
     if task == "detector" and for_plates:
         from ocrforge.train.detector import PLATE_VALIDATION_SETS
 
-        return ("Fine-tuned from the text detector (the runs above it) on synthetic plates only "
+        # The plate runs' own real sets: the text detector's (the runs above) are its own recipe.
+        real, _, real_val, shares = _real_sets([e for e in lineage if (e.get("config") or {}).get("validation") == "plates"])
+        return ("Fine-tuned from the text detector (the runs above it) on synthetic plates "
                 "(`ocrforge.data.synth.plates.plate_detection_sample`: loose plate crops and car photos, half each, train "
                 "faces, stream seeds >= 3600), each row of a plate's number boxed; captions, EU country codes and shop "
-                "signs left as background; random rescaled 384x384 crops. Validation: holdout faces, "
+                "signs left as background; random rescaled 384x384 crops"
+                + (f"; mixed in ({'/'.join(f'{s:.0%}' for s in shares)} of the crops), real plates and real photos "
+                   "(`scripts/plate_scenes.py`: real plate crops, and synthetic plates, laid into real scene photos whose "
+                   "own words are painted out, real words beside them as neighbouring print; some real crops bare): "
+                   + ", ".join(f"`{path}`" for path in real) + " (see the notes for their source and licence)" if real else "")
+                + ". Validation: holdout faces, "
                 + "; ".join(f"{n} {kind}s (seed {seed})" for kind, seed, n in PLATE_VALIDATION_SETS)
-                + ". No real image was trained on.")
+                + "".join(f"; `{path}` (real plates and photos never trained on)" for path in real_val)
+                + ("." if real else ". No real image was trained on."))
     if task == "detector":
         from ocrforge.train.detector import VALIDATION_SETS as DETECTOR_SETS
 
@@ -93,9 +102,23 @@ def _data_recipe(task: str, state: dict) -> str:
         synthetic += (f" Mixed in ({'/'.join(f'{s:.0%}' for s in shares)} of every batch), real crops augmented on every draw: "
                       + ", ".join(f"`{spec}`" for spec in real)
                       + "".join(f", `{spec}` (caseless: upper-case labels scored in either case)" for spec in caseless) + ".")
-    validation = "; ".join(f"{name} (seed {seed}, fonts {recipe.fonts})" for name, seed, recipe in VALIDATION_SETS)
-    validation += "".join(f"; `{spec}` (real)" for spec in real_val)
+    if bool(lineage) and (lineage[-1].get("config") or {}).get("validation") == "lines":  # handwriting
+        validation = "; ".join(f"`{spec}` (real, by character error rate)" for spec in real_val)
+    else:
+        validation = "; ".join(f"{name} (seed {seed}, fonts {recipe.fonts})" for name, seed, recipe in VALIDATION_SETS)
+        validation += "".join(f"; `{spec}` (real)" for spec in real_val)
     return synthetic + " Validation sets: " + validation + "." + ("" if real or caseless else " No real image was trained on.")
+
+
+def _inputs(state: dict, task: str) -> str:
+    """The input line of the card; a recognizer reading more than ASCII names what it reads beyond it."""
+    text = INPUTS.get(state["arch"], INPUTS.get(task, ""))
+    charset = state["model_args"].get("charset", PRINTABLE_ASCII)
+    if charset.startswith(PRINTABLE_ASCII) and len(charset) > len(PRINTABLE_ASCII):
+        text = text.replace("95 printable ASCII characters",
+                            f"95 printable ASCII characters and {len(charset) - len(PRINTABLE_ASCII)} more: "
+                            f"{charset[len(PRINTABLE_ASCII):]}")
+    return text
 
 
 def _real_sets(lineage: list[dict]) -> tuple[list[str], list[str], list[str], list[float]]:
@@ -128,7 +151,7 @@ def model_card(state: dict, onnx_path: Path, parameters: int, task: str = "recog
         f"- Architecture: `{state['arch']}`, {parameters:,} parameters, ONNX file {onnx_path.stat().st_size / 1e6:.1f} MB"
         + (" (weights stored in half precision, computed in float32)." if half else " (float32 weights)."),
         f"- Model arguments: `{ {k: v for k, v in state['model_args'].items() if k != 'charset'} }`",
-        INPUTS.get(state["arch"], INPUTS.get(task, "")),
+        _inputs(state, task),
         f"- Total training: {sum(s.get('steps', 0) - s.get('started_at_step', 0) for s in lineage):,} optimisation steps, "
         f"{_hours(sum(s.get('wall_seconds', 0) for s in lineage))} wall time (a 2-core CPU unless a run below names its device).",
         "",

@@ -50,7 +50,8 @@ class RecognizerTrainConfig:
     arch: str = "crnn"
     val_size: int = 500
     chunk_size: int = 2048  # samples sorted by width together before being cut into batches
-    validation: str = "words"  # which fixed sets choose the best checkpoint: "words", or "plates" for the plate recognizer
+    validation: str = "words"  # which fixed sets choose the best checkpoint: "words", "plates" for the plate recognizer,
+    # "lines" the real validation sets alone by character error rate (handwriting)
     real: tuple[str, ...] = ()  # KIND:PATH sets of real crops mixed into every chunk of training samples
     real_caseless: tuple[str, ...] = ()  # the same, for sets whose labels carry no case (SROIE): never teach case
     real_share: float = 0.5  # the share of each batch drawn from the real sets (published practice: about half)

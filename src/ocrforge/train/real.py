@@ -40,7 +40,8 @@ def load_real(spec: str, charset: Charset, caseless: bool = False, limit: int | 
     images, texts, dropped = [], [], 0
     name = Path(spec.partition(":")[2]).name
     for sample in tqdm(open_dataset(spec, limit), desc=f"load {name}", unit="crop", mininterval=5, leave=False):
-        text = sample.text.upper() if caseless else sample.text
+        text = sample.text.replace("\u00a0", " ")  # a transcriber's no-break space is a space to a reader
+        text = text.upper() if caseless else text
         if not text.strip() or text not in charset or min(sample.image.shape[:2]) < 2:
             dropped += 1
             continue

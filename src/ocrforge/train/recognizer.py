@@ -48,7 +48,10 @@ def predict(model: torch.nn.Module, crops: list[np.ndarray], charset: Charset, b
 
 
 def validation_data(size: int, kind: str = "words") -> dict[str, tuple[list[np.ndarray], list[str]]]:
-    """The fixed validation sets for `kind` ("words" or "plates"), `size` samples each."""
+    """The fixed validation sets for `kind` ("words" or "plates"), `size` samples each; none for "lines"
+    (handwriting), which the real validation sets alone judge."""
+    if kind == "lines":
+        return {}
     if kind == "plates":
         from ocrforge.data.synth.plates import plate_crop
 
@@ -56,7 +59,7 @@ def validation_data(size: int, kind: str = "words") -> dict[str, tuple[list[np.n
     elif kind == "words":
         makers = {name: (lambda i, seed=seed, recipe=recipe: sample(seed, i, recipe)) for name, seed, recipe in VALIDATION_SETS}
     else:
-        raise ValueError(f"validation must be 'words' or 'plates', not {kind!r}")
+        raise ValueError(f"validation must be 'words', 'plates' or 'lines', not {kind!r}")
     sets = {}
     for name, make in makers.items():
         pairs = [make(i) for i in range(size)]
@@ -104,8 +107,11 @@ def _validate(model: torch.nn.Module, val: dict, charset: Charset, real_names: s
     return metrics
 
 
-def _selection_score(metrics: dict, val: dict, real_names: set[str]) -> float:
-    """The mean over validation sets, each weighed equally: alphanumeric accuracy for real sets, exact for synthetic."""
+def selection_score(metrics: dict, val: dict, real_names: set[str], kind: str) -> float:
+    """The mean over validation sets, each weighed equally: for "lines" one minus the character error rate (a
+    whole handwritten line is rarely read exactly), else alphanumeric accuracy for real sets, exact for synthetic."""
+    if kind == "lines":
+        return float(np.mean([1 - metrics[f"{name}_cer"] for name in val]))
     return float(np.mean([metrics[f"{name}_alnum" if name in real_names else f"{name}_acc"] for name in val]))
 
 
@@ -118,11 +124,13 @@ def train_recognizer(cfg: RecognizerTrainConfig) -> dict:
     rng = np.random.default_rng([cfg.run.seed, session.state.step])
     chunks, source = _with_real(cfg, *_training_chunks(cfg, session.state.step, rng), charset, rng)
     session.describe(source)
+    if cfg.validation == "lines" and not cfg.real_val:
+        raise ValueError("--validation lines is judged by real validation sets alone: give at least one --real-val")
     real_val = real_validation_data(cfg.real_val, cfg.val_size, charset)
     val, real_names = validation_data(cfg.val_size, cfg.validation) | real_val, set(real_val)
     batches = (_to_torch(batch) for batch in bucketed_batches(chunks, charset, cfg.run.batch_size, rng))
     return session.run(
         batches, bf16=cfg.run.bf16, desc="train",
         validate=lambda: _validate(model, val, charset, real_names),
-        select=lambda m: _selection_score(m, val, real_names),
+        select=lambda m: selection_score(m, val, real_names, cfg.validation),
     )

@@ -225,7 +225,7 @@ def _draw_emblem(draw: ImageDraw.ImageDraw, rng: Rng, kind: str | None, gap: tup
             draw.ellipse((cx - r, c - r, cx + r, c + r), fill=colour(), outline=colour(), width=max(1, int(r / 4)))
 
 
-def _weather(plate: np.ndarray, rng: Rng) -> np.ndarray:
+def weather(plate: np.ndarray, rng: Rng) -> np.ndarray:
     """Dirt, glare and night on the face-on plate (float32 RGB)."""
     h, w = plate.shape[:2]
     out = plate.astype(np.float32)
@@ -242,10 +242,9 @@ def _weather(plate: np.ndarray, rng: Rng) -> np.ndarray:
     return np.clip(out, 0, 255)
 
 
-def _view(plate: np.ndarray, rng: Rng, max_yaw: float, margin: float) -> tuple[np.ndarray, np.ndarray]:
-    """The plate seen from an angle (yaw up to `max_yaw` degrees, some pitch and roll) on a car-coloured
-    surround; returns the image and the 3x3 transform from plate pixels into it."""
-    h, w = plate.shape[:2]
+def tilted_corners(rng: Rng, w: int, h: int, max_yaw: float) -> np.ndarray:
+    """Where the corners of a w x h plate land seen from an angle (yaw up to `max_yaw` degrees, some pitch
+    and roll): (4, 2), clockwise from top-left, around the origin."""
     yaw = np.deg2rad(rng.uniform(-max_yaw, max_yaw))
     pitch = np.deg2rad(rng.uniform(-15, 15))
     roll = np.deg2rad(rng.normal(0, 4))
@@ -258,7 +257,14 @@ def _view(plate: np.ndarray, rng: Rng, max_yaw: float, margin: float) -> tuple[n
                           [half_w, half_h * right_scale], [-half_w, half_h * left_scale]])
     corners[:, 0] += np.sin(pitch) * corners[:, 1] * 0.2
     rotation = np.float32([[np.cos(roll), -np.sin(roll)], [np.sin(roll), np.cos(roll)]])
-    corners = corners @ rotation.T
+    return corners @ rotation.T
+
+
+def _view(plate: np.ndarray, rng: Rng, max_yaw: float, margin: float) -> tuple[np.ndarray, np.ndarray]:
+    """The plate seen from an angle (tilted_corners) on a car-coloured surround; returns the image and the
+    3x3 transform from plate pixels into it."""
+    h, w = plate.shape[:2]
+    corners = tilted_corners(rng, w, h, max_yaw)
     pad = margin * h
     corners -= corners.min(axis=0) - pad
     out_w, out_h = (corners.max(axis=0) + pad).astype(int)
@@ -289,7 +295,7 @@ def plate_photo(rng: Rng, faces: tuple[FontFace, ...], max_yaw: float = 40.0, ma
     style = STYLES[int(rng.integers(len(STYLES)))]
     face = faces[int(rng.integers(len(faces)))]
     plate = draw_plate(rng, style, face, plate_text(rng, style), height=int(rng.integers(60, 160)))
-    image, m = _view(_weather(plate.image, rng), rng, max_yaw, rng.uniform(0.02, margin))
+    image, m = _view(weather(plate.image, rng), rng, max_yaw, rng.uniform(0.02, margin))
     h, w = plate.image.shape[:2]
     if rng.random() < 0.35:  # up to about a third of a character's height
         image = motion_blur(image, rng, int(rng.integers(3, max(4, image.shape[0] // 14))))
@@ -367,7 +373,7 @@ def car_photo(rng: Rng, faces: tuple[FontFace, ...], width: int = 1280, height: 
     face = faces[int(rng.integers(len(faces)))]
     plate_w = car_w * rng.uniform(0.18, 0.3) * (style.aspect / 4.7) ** 0.5
     plate = draw_plate(rng, style, face, plate_text(rng, style), height=max(24, int(plate_w / style.aspect)))
-    view, m = _view(_weather(plate.image, rng), rng, 30.0, 0.0)
+    view, m = _view(weather(plate.image, rng), rng, 30.0, 0.0)
     vh, vw = view.shape[:2]
     px = int(x0 + car_w / 2 - vw / 2)
     py = int(y0 + car_h * 0.62 - vh / 2)
