@@ -11,7 +11,8 @@ if TYPE_CHECKING:
     import onnxruntime as ort
 
 # The shipped models, in ocrforge/weights/, by the names users choose them with.
-RECOGNIZERS = {"crnn": "crnn.onnx", "attention": "attention.onnx"}  # --recognizer / --arch NAME
+# --recognizer / --arch NAME; "handwriting": the CRNN fine-tuned on handwritten lines, Latin charset
+RECOGNIZERS = {"crnn": "crnn.onnx", "attention": "attention.onnx", "handwriting": "handwriting.onnx"}
 DEFAULT_RECOGNIZER = "crnn"
 DETECTOR = "dbnet.onnx"
 PLATE_RECOGNIZER = "plates.onnx"
