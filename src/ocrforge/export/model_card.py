@@ -28,7 +28,8 @@ INPUTS = {  # by architecture where it has its own input, else by task
 
 def _data_recipe(task: str, state: dict) -> str:
     lineage = state.get("lineage", [])
-    for_plates = bool(lineage) and (lineage[-1].get("config") or {}).get("validation") == "plates"  # a plate fine-tune
+    validation = (lineage[-1].get("config") or {}).get("validation") if lineage else None  # what chose the checkpoint
+    for_plates = validation == "plates"  # a plate fine-tune
     if task == "recognizer" and for_plates:
         from ocrforge.train.recognizer import PLATE_VALIDATION_SETS
 
@@ -102,12 +103,12 @@ def _data_recipe(task: str, state: dict) -> str:
         synthetic += (f" Mixed in ({'/'.join(f'{s:.0%}' for s in shares)} of every batch), real crops augmented on every draw: "
                       + ", ".join(f"`{spec}`" for spec in real)
                       + "".join(f", `{spec}` (caseless: upper-case labels scored in either case)" for spec in caseless) + ".")
-    if bool(lineage) and (lineage[-1].get("config") or {}).get("validation") == "lines":  # handwriting
-        validation = "; ".join(f"`{spec}` (real, by character error rate)" for spec in real_val)
+    if validation == "lines":  # handwriting: the real lines alone
+        sets = "; ".join(f"`{spec}` (real, by character error rate)" for spec in real_val)
     else:
-        validation = "; ".join(f"{name} (seed {seed}, fonts {recipe.fonts})" for name, seed, recipe in VALIDATION_SETS)
-        validation += "".join(f"; `{spec}` (real)" for spec in real_val)
-    return synthetic + " Validation sets: " + validation + "." + ("" if real or caseless else " No real image was trained on.")
+        sets = "; ".join(f"{name} (seed {seed}, fonts {recipe.fonts})" for name, seed, recipe in VALIDATION_SETS)
+        sets += "".join(f"; `{spec}` (real)" for spec in real_val)
+    return synthetic + " Validation sets: " + sets + "." + ("" if real or caseless else " No real image was trained on.")
 
 
 def _inputs(state: dict, task: str) -> str:

@@ -17,8 +17,9 @@ import numpy as np
 
 from ocrforge.data.synth.degrade import defocus, jpeg, motion_blur, noise
 from ocrforge.data.synth.fonts import FontFace
-from ocrforge.data.synth.plates import STYLES, weather, draw_plate, plate_text, tilted_corners
+from ocrforge.data.synth.plates import STYLES, draw_plate, plate_text, quad_through, tilted_corners, weather
 from ocrforge.data.synth.scenes import TextImage
+from ocrforge.detect.geometry import rectangle
 
 Rng = np.random.Generator
 
@@ -96,7 +97,7 @@ def plate_scene(rng: Rng, photo: np.ndarray, cut: PlateCut, neighbours: list[np.
         gap = plate_h * rng.uniform(0.1, 0.8)
         cx = centre[0] + side_of * (span[0] / 2 + gap + ww / 2)
         cy = centre[1] + plate_h * rng.normal(0, 0.4)
-        box = np.float32([[cx - ww / 2, cy - wh / 2], [cx + ww / 2, cy - wh / 2], [cx + ww / 2, cy + wh / 2], [cx - ww / 2, cy + wh / 2]])
+        box = rectangle(cx - ww / 2, cy - wh / 2, cx + ww / 2, cy + wh / 2)
         image = _lay(image, word, box, _light(image, np.float32([cx, cy]), wh, rng))
     image = _lay(image, cut.pixels, corners, _light(image, centre, plate_h, rng))
     if rng.random() < 0.3:
@@ -106,5 +107,5 @@ def plate_scene(rng: Rng, photo: np.ndarray, cut: PlateCut, neighbours: list[np.
     if rng.random() < 0.5:
         image = noise(image, rng)
     image = jpeg(image, rng, (30, 95))
-    quads = [cv2.perspectiveTransform(q.reshape(1, 4, 2).astype(np.float32), m).reshape(4, 2) for _, q in cut.rows]
+    quads = [quad_through(m, q) for _, q in cut.rows]
     return TextImage(np.clip(image, 0, 255).astype(np.uint8), quads, [t for t, _ in cut.rows])

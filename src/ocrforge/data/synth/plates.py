@@ -22,7 +22,7 @@ from ocrforge.data.synth.degrade import defocus, jpeg, motion_blur, noise
 from ocrforge.data.synth.fonts import FontFace, load_faces
 from ocrforge.data.synth.render import load_font
 from ocrforge.data.synth.scenes import TextImage
-from ocrforge.detect.geometry import crop_quad, expand_quad
+from ocrforge.detect.geometry import crop_quad, expand_quad, rectangle
 
 Rng = np.random.Generator
 
@@ -117,10 +117,6 @@ def _fit_font(face: FontFace, text: str, max_w: float, max_h: float):
     return font, font.getbbox(text)
 
 
-def _box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-    return np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
-
-
 @dataclass
 class Plate:
     image: np.ndarray  # (H, W, 3) uint8 RGB: the plate face-on, nothing around it
@@ -180,11 +176,11 @@ def draw_plate(rng: Rng, style: PlateStyle, face: FontFace, text: str, height: i
         x = (left + right) / 2 - (box[0] + box[2]) / 2
         y = top + row_h * i + row_h / 2 - (box[1] + box[3]) / 2
         draw.text((x, y), row, font=font, fill=style.ink)
-        row_boxes.append((rows[i], _box(x + box[0], y + box[1], x + box[2], y + box[3])))
+        row_boxes.append((rows[i], rectangle(x + box[0], y + box[1], x + box[2], y + box[3])))
         for group in re.finditer(r"\S+", row):
             g0, _, g1, _ = font.getbbox(group[0])
             offset = font.getlength(row[:group.start()])
-            group_boxes.append((group[0], _box(x + offset + g0, y + box[1], x + offset + g1, y + box[3])))
+            group_boxes.append((group[0], rectangle(x + offset + g0, y + box[1], x + offset + g1, y + box[3])))
         gap = 0
         for part in parts[:-1]:
             gap += len(part)
@@ -286,7 +282,8 @@ class PlatePhoto:
     groups: list[tuple[str, np.ndarray]]  # each space-separated group's text and ink quad
 
 
-def _through(m: np.ndarray, quad: np.ndarray) -> np.ndarray:
+def quad_through(m: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """`quad` (4, 2) carried through the 3x3 perspective transform `m`."""
     return cv2.perspectiveTransform(quad.reshape(1, 4, 2).astype(np.float32), m).reshape(4, 2)
 
 
@@ -309,8 +306,8 @@ def plate_photo(rng: Rng, faces: tuple[FontFace, ...], max_yaw: float = 40.0, ma
         image = noise(image, rng)
     if rng.random() < 0.5:
         image = jpeg(image, rng)
-    return PlatePhoto(np.clip(image, 0, 255).astype(np.uint8), plate.text, _through(m, _box(0, 0, w, h)),
-                      [(t, _through(m, q)) for t, q in plate.rows], [(t, _through(m, q)) for t, q in plate.groups])
+    return PlatePhoto(np.clip(image, 0, 255).astype(np.uint8), plate.text, quad_through(m, rectangle(0, 0, w, h)),
+                      [(t, quad_through(m, q)) for t, q in plate.rows], [(t, quad_through(m, q)) for t, q in plate.groups])
 
 
 # As the plate reader cuts detector boxes: this much margin (in box heights) around each.
@@ -388,8 +385,8 @@ def car_photo(rng: Rng, faces: tuple[FontFace, ...], width: int = 1280, height: 
     if rng.random() < 0.5:
         image = noise(image, rng)
     h, w = plate.image.shape[:2]
-    return PlatePhoto(np.clip(image, 0, 255).astype(np.uint8), plate.text, _through(m, _box(0, 0, w, h)),
-                      [(t, _through(m, q)) for t, q in plate.rows], [(t, _through(m, q)) for t, q in plate.groups])
+    return PlatePhoto(np.clip(image, 0, 255).astype(np.uint8), plate.text, quad_through(m, rectangle(0, 0, w, h)),
+                      [(t, quad_through(m, q)) for t, q in plate.rows], [(t, quad_through(m, q)) for t, q in plate.groups])
 
 
 def plate_detection_sample(seed: int, index: int, split: str = "train", kind: str | None = None) -> TextImage:
