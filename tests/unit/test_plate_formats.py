@@ -1,5 +1,6 @@
 """The plate-format prior: an unsure look-alike that keeps a reading off every known format is read as
-the other kind of character; a sure reading, or one further off, stays as it was read."""
+the other kind of character, and an unsure extra character is dropped; a sure reading, or one further
+off, stays as it was read."""
 
 import numpy as np
 import pytest
@@ -34,18 +35,28 @@ def test_shapes_of_a_region_and_of_all():
 
 def test_an_unsure_look_alike_off_the_format_is_read_as_the_other_kind():
     probs = _plate("LWWI974", {3: ("1", 0.6, 0.35)})
-    assert fit_format("LWWI974", probs, CHARSET, "br") == "LWW1974"
-    assert fit_format("LWWI974", probs, CHARSET, "none") == "LWWI974"
+    assert "".join(fit_format("LWWI974", probs, CHARSET, "br")) == "LWW1974"
+    assert "".join(fit_format("LWWI974", probs, CHARSET, "none")) == "LWWI974"
     probs = _plate("AB12CDE", {2: ("I", 0.3, 0.25)})  # fits the British format as read: left alone
-    assert fit_format("AB12CDE", probs, CHARSET, "uk") == "AB12CDE"
+    assert "".join(fit_format("AB12CDE", probs, CHARSET, "uk")) == "AB12CDE"
 
 
 def test_a_sure_reading_or_one_two_characters_off_stays():
     sure = _plate("LWWI974", {3: ("1", 0.99, 0.004)})
-    assert fit_format("LWWI974", sure, CHARSET, "br") == "LWWI974"
+    assert "".join(fit_format("LWWI974", sure, CHARSET, "br")) == "LWWI974"
     two_off = _plate("LWWI9B4", {3: ("1", 0.5, 0.45), 5: ("8", 0.5, 0.45)})  # LLLDDDD is two changes away
-    assert fit_format("LWWI9B4", two_off, CHARSET, "br") == "LWWI9B4"
-    assert fit_format("GWAGEN", _plate("GWAGEN", {}), CHARSET, "auto") == "GWAGEN"  # a vanity plate
+    assert "".join(fit_format("LWWI9B4", two_off, CHARSET, "br")) == "LWWI9B4"
+    assert "".join(fit_format("GWAGEN", _plate("GWAGEN", {}), CHARSET, "auto")) == "GWAGEN"  # a vanity plate
+
+
+def test_an_unsure_extra_character_off_the_format_is_dropped():
+    # A coat of arms at the left end read as "P", its frame also likely blank: RK828AG fits Slovakia's LLDDDLL.
+    arms = _plate("PRK828AG", {0: ("9", 0.6, 0.1)})
+    arms[0, CHARSET.blank] = 0.2
+    assert fit_format("PRK828AG", arms, CHARSET, "eu") == ["", *"RK828AG"]
+    assert "".join(fit_format("PRK828AG", arms, CHARSET, "none")) == "PRK828AG"
+    arms[0, CHARSET.blank] = 1e-4  # no sign of a blank there: the character stays
+    assert "".join(fit_format("PRK828AG", arms, CHARSET, "eu")) == "PRK828AG"
 
 
 def test_greedy_decoding_keeps_each_characters_probabilities_for_the_prior():
