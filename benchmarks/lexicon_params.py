@@ -23,7 +23,7 @@ from ocrforge.preprocess import batches_by_width
 from ocrforge.runtime.onnx import RECOGNIZERS, shipped_model
 from ocrforge.runtime.recognizer import Recognizer
 from ocrforge.text.ctc import BEAM_WITH_LEXICON, beam_decode, greedy_decode
-from ocrforge.text.lexicon import Lexicon, english_frequencies
+from ocrforge.text.lexicon import Lexicon, built_in_frequencies
 
 GRID = {"unknown_word_penalty": (1.0, 2.0, 3.0, 4.0, 6.0, 9.0), "frequency_weight": (0.0, 0.1, 0.3, 0.5, 0.8)}
 SETS = {"ic15": "folder:{root}/train_real/val/ic15_words", "iiit5k": "folder:{root}/train_real/val/iiit5k_words",
@@ -67,7 +67,7 @@ def main() -> None:
     print("|---|" + "---:|" * (len(SETS) + 1))
     print(row("greedy", None), flush=True)
     for penalty, weight in tqdm(list(itertools.product(*GRID.values())), desc="settings"):
-        lexicon = Lexicon(english_frequencies(), "english", unknown_word_penalty=penalty, frequency_weight=weight)
+        lexicon = Lexicon(built_in_frequencies("english"), "english", unknown_word_penalty=penalty, frequency_weight=weight)
         print(row(f"penalty {penalty:g}, weight {weight:g}", lexicon), flush=True)
 
 

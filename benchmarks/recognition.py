@@ -6,10 +6,12 @@ RSS it reports belongs to that engine alone.
 
 Run from the repository root:
 
-    python benchmarks/recognition.py                      # all sets, all engines
+    python benchmarks/recognition.py                      # all sets, every engine but ocrforge-french
     python benchmarks/recognition.py --limit 20           # a quick look: first 20 crops per set
     python benchmarks/recognition.py --sets words_real,lines_uw3 --engines ocrforge,rapidocr
     python benchmarks/recognition.py --model /tmp/crnn.onnx --cache /tmp/bench-cache
+    python benchmarks/recognition.py --sets none --set htr_val=folder:../shared/data/train_real/val/htr_testaments \
+      --model src/ocrforge/weights/handwriting.onnx --engines ocrforge,ocrforge-french,tesseract,rapidocr   # handwriting
 
 Sets: words_real and lines_uw3 (labels.tsv under --data-root), the real validation splits of
 train_real/val (val/ic15_words, val/iiit5k_words, val/svt_words, val/sroie_lines: never trained on, but
@@ -168,12 +170,17 @@ def run_ocrforge_lexicon(paths: list[Path], model: str | None) -> tuple[list[str
     return run_ocrforge(paths, model, lexicon="english")  # the CRNN decoded with the built-in word list
 
 
+def run_ocrforge_french(paths: list[Path], model: str | None) -> tuple[list[str], float]:
+    return run_ocrforge(paths, model, lexicon="french")  # for French text (handwritten wills): the built-in French list
+
+
 def run_ocrforge_attention(paths: list[Path], model: str | None) -> tuple[list[str], float]:
     return run_ocrforge(paths, "attention")  # the shipped Attention-OCR beside the CRNN (--model applies to the CRNN)
 
 
 RUNNERS: dict[str, Runner] = {
-    "ocrforge": run_ocrforge, "ocrforge-lexicon": run_ocrforge_lexicon, "ocrforge-attention": run_ocrforge_attention, "tesseract": run_tesseract, "rapidocr": run_rapidocr,
+    "ocrforge": run_ocrforge, "ocrforge-lexicon": run_ocrforge_lexicon, "ocrforge-french": run_ocrforge_french,
+    "ocrforge-attention": run_ocrforge_attention, "tesseract": run_tesseract, "rapidocr": run_rapidocr,
 }
 RECOGNITION_ENGINES = tuple(RUNNERS)
 
@@ -217,7 +224,7 @@ def markdown(env: dict, rows: list[dict]) -> str:
         *report_head("Text recognition on cropped words and lines", env, f"- ocrforge model: {env['model']}"),
         "How it was run: each set × engine in its own process. ocrforge: all crops in one batched call "
         "(batch 32, greedy); ocrforge-lexicon: the same, decoded by beam search with the built-in English word "
-        "list (`--lexicon english`). Tesseract: `tesseract IMG stdout --psm 7 -l eng`, one process per crop, "
+        "list (`--lexicon english`); ocrforge-french: with the built-in French list. Tesseract: `tesseract IMG stdout --psm 7 -l eng`, one process per crop, "
         f"{env['cores']} at a time (OMP_THREAD_LIMIT=1). RapidOCR: recognition only, one crop per call, "
         "default settings. crops/s is wall time over the set including decoding the image files, "
         "after one untimed warm-up crop, excluding model load. Peak RSS: the worker process "
@@ -279,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
                               cache="keep the rendered synthetic sets and written --set/--standard crops here and reuse them",
                               sizes={"--synth-n": (300, "crops per synthetic set")},
                               model=("--model", "ocrforge ONNX recognizer (default: the shipped weights)"))
+    parser.set_defaults(engines=[e for e in RECOGNITION_ENGINES if e != "ocrforge-french"])  # French: asked for by name
     parser.add_argument("--sets", type=_sets, default=list(SETS), help="comma list of the bundled sets (default: all; none: only --set/--standard)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=KIND:PATH", dest="extra",
                         help="also any labelled set `ocrforge eval` reads, under NAME (repeatable)")

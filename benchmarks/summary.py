@@ -50,6 +50,8 @@ ROWS = [
     Row("Scanned text lines (UW3), character errors ↓", "lines_uw3", "cer", False, 2),
     Row("Handwritten lines (real French wills, unseen hands; `--arch handwriting`), character errors ↓", "htr_val", "cer",
         False, 1),
+    Row("Handwritten pages (the same wills, whole pages; `read --handwriting`), words found ↑", "handwritten_pages",
+        "bow_recall", True, 1, engines={"ocrforge": "ocrforge-handwriting"}),
     Row("Whole scanned pages (Tesseract's test pages), character errors ↓", "pages_tesseract", "cer", False, 2),
     Row("Finding words in real scene photos (ICDAR 2003 val.), H-mean ↑", "val/ic03_scenes", "det_hmean", True, 1),
     Row("Licence plates in real European car photos, plates right ↑", "plates_real_dev", "accuracy", True, 1),

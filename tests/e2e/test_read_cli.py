@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -194,3 +195,21 @@ def test_eval_detector_scores_a_set_in_either_format_and_names_a_bad_image(ocr, 
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 1 and "s0.png" in result.stderr
     assert "3 images" in result.stdout and "H-mean" in result.stdout
+
+
+def test_cli_reads_a_handwritten_page_by_lines_into_alto_with_its_words(tmp_path):
+    pages = Path(__file__).resolve().parents[1] / "data" / "handwriting_pages"
+    truth = {word for record in pages.glob("*.json") for line in json.loads(record.read_text())["lines"]
+             for word in line["text"].split()}
+    done = _cli(*map(str, sorted(pages.glob("*.jpg"))), "--handwriting", "--format", "alto")
+    assert done.returncode == 0, done.stderr[-2000:]
+    ns = {"a": "http://www.loc.gov/standards/alto/ns-v4#"}
+    root = ET.fromstring(done.stdout)
+    lines = root.findall(".//a:TextLine", ns)
+    strings = [s.get("CONTENT") for s in root.findall(".//a:String", ns)]
+    assert len(lines) >= 30 and all(" " not in s for s in strings)  # whole lines found, their words written apart
+    assert len(truth & set(strings)) >= 0.25 * len(truth)
+    recognized = subprocess.run([sys.executable, "-m", "ocrforge", "recognize", "--handwriting",
+                                 str(pages.parent / "handwriting_val" / "htr_testaments" / "00002.png")],
+                                capture_output=True, text=True, timeout=300)
+    assert recognized.returncode == 0 and "ma" in recognized.stdout.split("\t")[1].split()

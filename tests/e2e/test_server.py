@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import shutil
 import time
 from pathlib import Path
@@ -72,11 +73,22 @@ def test_read_takes_the_built_in_word_list_and_refuses_others(client):
     assert refused.status_code == 422 and "lexicon" in refused.json()["error"]
 
 
+def test_read_takes_a_handwritten_page_and_reads_it_by_lines(client):
+    page = sorted((Path(__file__).resolve().parents[1] / "data" / "handwriting_pages").glob("*.jpg"))[0]
+    truth = set(" ".join(line["text"] for line in json.loads(page.with_suffix(".json").read_text())["lines"]).split())
+    upload = {"file": (page.name, page.read_bytes(), "image/jpeg")}
+    by_lines = client.post("/v1/read", params={"handwriting": "true"}, files=upload)
+    as_print = client.post("/v1/read", files=upload)
+    assert by_lines.status_code == 200 and as_print.status_code == 200, by_lines.text
+    found = [len(truth & set(reply.json()["text"].split())) for reply in (by_lines, as_print)]
+    assert found[0] > 2 * found[1]
+
+
 def test_a_word_list_the_server_lacks_is_named_not_a_crash(client, monkeypatch):
-    def missing():
+    def missing(name):
         raise ModuleNotFoundError("No module named 'wordfreq'", name="wordfreq")
 
-    monkeypatch.setattr("ocrforge.server.app.english", missing)
+    monkeypatch.setattr("ocrforge.server.app.built_in", missing)
     response = client.post("/v1/read", params={"lexicon": "english"},
                            files={"file": ("cafe.png", _png(_sign("CAFE")), "image/png")})
     assert response.status_code == 501 and "ocrforge[lexicon]" in response.json()["error"]

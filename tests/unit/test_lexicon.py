@@ -3,7 +3,7 @@ import pytest
 
 from ocrforge.text.charset import Charset
 from ocrforge.text.ctc import beam_decode, greedy_decode
-from ocrforge.text.lexicon import UNKNOWN_WORD_PENALTY, Lexicon, english, load_lexicon
+from ocrforge.text.lexicon import UNKNOWN_WORD_PENALTY, Lexicon, built_in, load_lexicon
 
 CHARSET = Charset("abehtxyz7 ")  # index 0 is the blank
 
@@ -80,7 +80,16 @@ def test_a_clear_reading_is_kept_word_or_not():
 
 
 def test_the_built_in_english_list_holds_common_words():
-    words = english()
+    words = built_in("english")
     assert len(words) >= 40_000
     assert all(w in words for w in ("the", "house", "Street", "because"))
     assert "qzxv" not in words
+
+
+def test_the_built_in_french_list_knows_accented_words_and_judges_elisions_apart():
+    words = built_in("french")
+    assert len(words) >= 40_000
+    assert all(w in words for w in ("je", "lègue", "à", "sœur", "Décembre"))
+    known = words.text_score("J’institue ma sœur, l'héritière", finished=True)
+    assert known > 0  # every part a known word, the elided j' and l' included
+    assert words.text_score("J’instjtue ma sœur, l'héritière", finished=True) < known - UNKNOWN_WORD_PENALTY / 2

@@ -107,3 +107,26 @@ def test_the_stream_mixes_real_crops_with_their_dont_care_regions(tmp_path):
     assert all(ex["images"].shape == (3, 128, 128) for ex in examples)
     assert any(ex["prob"].sum() > 0 for ex in examples)  # the legible word is a target
     assert any((ex["prob_mask"] == 0).any() for ex in examples)  # the illegible one is neither text nor background
+
+
+def test_line_records_give_each_line_polygon_as_one_upright_box_and_keep_partly_labelled_pages(tmp_path):
+    image, boxes = _draw_words(["Je", "lègue", "tout"], space=30, size=(120, 500))
+    left, right = boxes[0], boxes[-1]
+    # A wavy outline of the whole line, as transcription platforms draw it.
+    outline = np.float32([[left[0][0] - 4, left[0][1] - 3], [250, left[0][1] - 6], [right[1][0] + 4, right[1][1] - 3],
+                          [right[2][0] + 4, right[2][1] + 5], [250, right[2][1] + 8], [left[3][0] - 4, left[3][1] + 5]]).tolist()
+    _write_record(tmp_path / "pages", "will", cv2.cvtColor(image, cv2.COLOR_GRAY2BGR),
+                  {"words": [], "lines": [{"polygon": outline, "box": rectangle(*np.min(outline, 0), *np.max(outline, 0)).tolist(),
+                                             "text": "Je lègue tout"}], "partial_labels": True})
+    with pytest.raises(ValueError, match="partial labels"):
+        load_real_scenes(tmp_path / "pages")  # as words: a partly labelled page would teach text as background
+    scenes = load_real_scenes(tmp_path / "pages", lines=True)
+    item = scenes.items[0]
+    assert item.texts == ["Je lègue tout"] and len(item.quads) == 1
+    quad = item.quads[0]
+    assert quad[1][0] > quad[0][0] and quad[3][1] > quad[0][1]  # reading order: top edge left to right
+    assert Polygon(quad).contains(Polygon(outline).buffer(-0.5))
+    stream = iter(DetectionStream(None, 128, 2, seed=0, real=[scenes], real_share=1.0))  # no shards needed
+    assert next(stream)["images"].shape == (3, 128, 128)
+    with pytest.raises(FileNotFoundError):
+        DetectionStream(None, 128, 2, seed=0, real=[scenes], real_share=0.5)

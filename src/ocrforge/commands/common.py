@@ -16,7 +16,7 @@ from ocrforge.io.images import IMAGE_SUFFIXES, ImageError, load_image
 from ocrforge.runtime.onnx import DEFAULT_RECOGNIZER, RECOGNIZERS
 from ocrforge.runtime.upright import ORIENTATIONS
 
-LEXICON_HELP = ("prefer the words of a list where the recognizer is unsure: 'english' (built in, needs "
+LEXICON_HELP = ("prefer the words of a list where the recognizer is unsure: 'english' or 'french' (built in, needs "
                 "ocrforge[lexicon]) or a file of words, one per line (optionally WORD COUNT); CTC recognizers only")
 
 T = TypeVar("T")
@@ -77,9 +77,11 @@ def add_max_side(parser: argparse.ArgumentParser, note: str = "") -> None:
 
 
 def add_recognizer_choice(parser: argparse.ArgumentParser) -> None:
-    """--arch NAME of a shipped recognizer, or --model FILE (CTC or attention)."""
+    """--arch NAME of a shipped recognizer (--handwriting for the handwriting one), or --model FILE (CTC or attention)."""
     parser.add_argument("--arch", choices=list(RECOGNIZERS), default=DEFAULT_RECOGNIZER,
                         help=f"shipped recognizer (default {DEFAULT_RECOGNIZER})")
+    parser.add_argument("--handwriting", dest="arch", action="store_const", const="handwriting",
+                        help="handwritten lines: the same as --arch handwriting")
     parser.add_argument("--model", type=Path, help="an ONNX recognizer file instead of a shipped one (CTC or attention)")
 
 
@@ -91,7 +93,7 @@ def add_orientation(parser: argparse.ArgumentParser) -> None:
 
 def add_decoding(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--decoder", choices=["greedy", "beam"], default="greedy")
-    parser.add_argument("--lexicon", metavar="english|FILE", help=LEXICON_HELP)
+    parser.add_argument("--lexicon", metavar="english|french|FILE", help=LEXICON_HELP)
 
 
 def query_index(command: str, db: Path, query: Callable[[IndexStore], T]) -> T | int:

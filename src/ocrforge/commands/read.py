@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         paths = collect_paths(args.paths, args.from_file, IMAGE_SUFFIXES + (".pdf",))
-        ocr = OCR(args.detector, args.recognizer)
+        ocr = OCR(args.detector, args.recognizer, handwriting=args.handwriting)
         lexicon = word_list_for(ocr.recognizer, args.lexicon)
     except (UsageError, FileNotFoundError, ValueError) as err:
         return fail("read", err)
@@ -69,8 +69,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     read.add_argument("--format", choices=["text", "json", "hocr", "alto"], default="text",
                       help="text: the page text in reading order; json: one JSON object per image (JSON Lines); "
                            "hocr: one hOCR document; alto: one ALTO v4 XML document")
-    read.add_argument("--recognizer", help="shipped recognizer name (crnn, attention) or an ONNX file (default: crnn)")
-    read.add_argument("--detector", type=Path, help="ONNX detector (default: the shipped DBNet)")
+    read.add_argument("--handwriting", action="store_true",
+                      help="handwritten pages: find whole text lines and read them with the handwriting recognizer")
+    read.add_argument("--recognizer", help="shipped recognizer name (crnn, attention, handwriting) or an ONNX file "
+                                           "(default: crnn, or handwriting with --handwriting)")
+    read.add_argument("--detector", type=Path, help="ONNX detector (default: the shipped DBNet, or the line detector with --handwriting)")
     read.add_argument("--visualize", type=Path, metavar="DIR", help="also write each image with its boxes and text drawn on it")
     add_max_side(read)
     add_decoding(read)

@@ -119,12 +119,13 @@ def _add_recognizer(train: argparse._SubParsersAction) -> None:
 def _add_detector(train: argparse._SubParsersAction) -> None:
 
     detector = train.add_parser("detector", help="train the text detector on pre-rendered synthetic images, mixed with real ones if given")
-    detector.add_argument("--shards", type=Path, required=True, help="folder of `ocrforge synth detection-shards` output")
+    detector.add_argument("--shards", type=Path, help="folder of `ocrforge synth detection-shards` output (not needed with --real-share 1)")
     detector.add_argument("--crop-size", type=int, default=DetectorTrainConfig.crop_size)
     detector.add_argument("--val-images", type=int, help="at most N validation images of each kind (default: all)")
     detector.add_argument("--loader-workers", type=int, default=DetectorTrainConfig.loader_workers, help="processes cutting crops and targets")
-    detector.add_argument("--validation", choices=["text", "plates"], default=DetectorTrainConfig.validation,
-                          help="validation sets that choose the best checkpoint (plates: for the plate detector)")
+    detector.add_argument("--validation", choices=["text", "plates", "lines"], default=DetectorTrainConfig.validation,
+                          help="validation sets that choose the best checkpoint (plates: for the plate detector; lines: a "
+                               "line detector for handwritten pages, the real sets' text lines as its boxes)")
     detector.add_argument("--real", action="append", default=[], type=Path, metavar="DIR",
                           help="folder of real detection records (JSON beside each image) to mix into training (repeatable)")
     detector.add_argument("--real-share", type=float, default=DetectorTrainConfig.real_share,

@@ -82,6 +82,15 @@ def _data_recipe(task: str, state: dict) -> str:
                 + "; ".join(f"{n} {kind}s (seed {seed})" for kind, seed, n in PLATE_VALIDATION_SETS)
                 + "".join(f"; `{path}` (real plates and photos never trained on)" for path in real_val)
                 + ("." if real else ". No real image was trained on."))
+    if task == "detector" and validation == "lines":
+        lines_runs = [e for e in lineage if (e.get("config") or {}).get("validation") == "lines"]
+        real, _, real_val, _ = _real_sets(lines_runs)
+        return ("Fine-tuned from the text detector (the runs above it) on real handwritten pages alone, each transcribed "
+                "line's polygon as one box (the smallest rotated rectangle around it); what the pages hold untranscribed "
+                "(stamps, printed forms, later notes) learnt as background; random rescaled 384x384 crops, each turned, "
+                "recoloured and degraded afresh: " + ", ".join(f"`{path}`" for path in real)
+                + " (see the notes for their source and licence). Validation, by line H-mean at IoU 0.5: "
+                + "; ".join(f"`{path}` (real pages, hands never trained on)" for path in real_val) + ".")
     if task == "detector":
         from ocrforge.train.detector import VALIDATION_SETS as DETECTOR_SETS
 
@@ -114,6 +123,9 @@ def _data_recipe(task: str, state: dict) -> str:
 def _inputs(state: dict, task: str) -> str:
     """The input line of the card; a recognizer reading more than ASCII names what it reads beyond it."""
     text = INPUTS.get(state["arch"], INPUTS.get(task, ""))
+    lineage = state.get("lineage", [])
+    if task == "detector" and lineage and (lineage[-1].get("config") or {}).get("validation") == "lines":
+        text = text.replace("word quadrilaterals", "text-line quadrilaterals")
     charset = state["model_args"].get("charset", PRINTABLE_ASCII)
     if charset.startswith(PRINTABLE_ASCII) and len(charset) > len(PRINTABLE_ASCII):
         text = text.replace("95 printable ASCII characters",

@@ -1,10 +1,13 @@
 """The reading pipeline: detect words, warp each to an upright strip, recognize them in batches,
-arrange them into lines and blocks in reading order."""
+arrange them into lines and blocks in reading order. Handwritten pages are read a line at a time:
+the line detector finds whole lines, each is read at once, and its words are placed along it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+import numpy as np
 
 from ocrforge.detect.boxes import BoxParams
 from ocrforge.detect.geometry import crop_quad, expand_quad, orient_quads
@@ -13,6 +16,7 @@ from ocrforge.io.images import ImageError, ImageSource, load_image
 from ocrforge.pipeline.layout import arrange
 from ocrforge.results import Page, Word
 from ocrforge.runtime.detector import Detector
+from ocrforge.runtime.onnx import HANDWRITING_LINES, shipped_model
 from ocrforge.runtime.recognizers import load_recognizer
 from ocrforge.text.lexicon import Lexicon
 
@@ -25,10 +29,14 @@ class OCR:
     """`OCR().read(image)` -> Page. Holds the two models; every option is a per-call argument,
     so one instance can serve many threads."""
 
-    def __init__(self, detector: str | Path | None = None, recognizer: str | Path | None = None, threads: int | None = None) -> None:
-        """`recognizer`: a shipped one by name (crnn, attention) or an ONNX file; default the CRNN."""
-        self.detector = Detector(detector, threads)
-        self.recognizer = load_recognizer(recognizer, threads)
+    def __init__(self, detector: str | Path | None = None, recognizer: str | Path | None = None, threads: int | None = None,
+                 *, handwriting: bool = False) -> None:
+        """`recognizer`: a shipped one by name (crnn, attention, handwriting) or an ONNX file; default the
+        CRNN. `handwriting`: a handwritten page, its lines found by the line detector and read whole by
+        the handwriting recognizer (unless `detector` or `recognizer` name others)."""
+        self.by_lines = handwriting
+        self.detector = Detector(detector or (shipped_model(HANDWRITING_LINES) if handwriting else None), threads)
+        self.recognizer = load_recognizer(recognizer or ("handwriting" if handwriting else None), threads)
 
     def read(self, image: ImageSource, *, max_side: int = DEFAULT_MAX_SIDE, decoder: str = "greedy",
              box_params: BoxParams = BoxParams(), min_confidence: float = 0.0, crop_margin: float = CROP_MARGIN,
@@ -53,6 +61,8 @@ class OCR:
             for detection, quad, result in zip(detections, quads, decoded)
             if result.text.strip() and result.confidence >= min_confidence
         ]
+        if self.by_lines:
+            words = [word for line in words for word in words_along(line)]
         height, width = pixels.shape[:2]
         return Page(path, width, height, arrange(words))
 
@@ -73,3 +83,17 @@ class OCR:
                     raise
                 yield None, str(err)  # ImageError messages name the input
 
+
+
+def words_along(line: Word) -> list[Word]:
+    """A line read whole, as its words: each word's box the stretch of the line's box its characters
+    take (spaces counted as characters), with the line's confidence."""
+    text = line.text
+    start, end = line.box[[0, 3]], line.box[[1, 2]]  # the line's left and right edges, top then bottom
+    words, offset = [], 0
+    for token in text.split():
+        first = text.index(token, offset)
+        offset = first + len(token)
+        left, right = start + (end - start) * first / len(text), start + (end - start) * offset / len(text)
+        words.append(Word(token, line.confidence, np.float32([left[0], right[0], right[1], left[1]]), line.detection_score))
+    return words

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 RECOGNIZERS = {"crnn": "crnn.onnx", "attention": "attention.onnx", "handwriting": "handwriting.onnx"}
 DEFAULT_RECOGNIZER = "crnn"
 DETECTOR = "dbnet.onnx"
+HANDWRITING_LINES = "handwriting-lines.onnx"  # finds whole text lines on handwritten pages
 PLATE_RECOGNIZER = "plates.onnx"
 PLATE_DETECTOR = "plate-detector.onnx"
 # RAM trained on centred MNIST digits, and on digits placed at random in 60x60 (translated) or among

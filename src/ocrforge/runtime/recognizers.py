@@ -32,7 +32,7 @@ def default_recognizer(model: str | None = None) -> Recognizer | AttentionRecogn
 
 
 def word_list_for(recognizer: Recognizer | AttentionRecognizer, spec: str | None) -> Lexicon | None:
-    """The word list `spec` names ("english" or a file) for decoding `recognizer`'s output; None for none.
+    """The word list `spec` names (a built-in one or a file) for decoding `recognizer`'s output; None for none.
 
     Raises ValueError, before any reading starts, for an attention recognizer (it decodes without CTC,
     so it has no use for one) or for a list that cannot be read."""

@@ -35,7 +35,7 @@ from ocrforge.scan.pdf import pdf_bytes
 from ocrforge.scan.scanner import NoPageError, scan
 from ocrforge.server.access import allow_origins, require_api_key
 from ocrforge.server.limits import Limits, QueueFull, WorkQueue
-from ocrforge.text.lexicon import english
+from ocrforge.text.lexicon import built_in
 from ocrforge.version import __version__
 
 STATIC = resources.files("ocrforge.server") / "static"
@@ -46,6 +46,7 @@ THUMBNAIL_DPI = 200  # PDF pages rendered for display: a letter page comes out 2
 @dataclass
 class ServerState:
     ocr: OCR
+    handwriting: OCR  # handwritten pages: whole lines found and read
     plates: PlateReader
     queue: WorkQueue
     limits: Limits
@@ -66,7 +67,7 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         ocr = OCR(threads=1)
-        app.state.server = ServerState(ocr, PlateReader(threads=1), WorkQueue(limits.workers, limits.queue),
+        app.state.server = ServerState(ocr, OCR(threads=1, handwriting=True), PlateReader(threads=1), WorkQueue(limits.workers, limits.queue),
                                        limits, db, permits)
         yield
         app.state.server.queue.shutdown()
@@ -136,16 +137,18 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
 
     @app.post("/v1/read", summary="Every word in an image, with boxes and confidences (the JSON of `ocrforge read`)")
     async def read(request: Request, file: UploadFile, max_side: int = Query(DEFAULT_MAX_SIDE, ge=64, le=4096),
-                   lexicon: Literal["english"] | None = Query(None, description="prefer known English words where unsure")) -> dict:
+                   lexicon: Literal["english", "french"] | None = Query(None, description="prefer known English or French words where unsure"),
+                   handwriting: bool = Query(False, description="a handwritten page: whole lines found and read by the handwriting models")) -> dict:
         data = await upload_bytes(request, file)
         server = state(request)
+        ocr = server.handwriting if handwriting else server.ocr
 
         def job() -> dict:
             try:
-                words = english() if lexicon else None  # loaded once, off the event loop
+                words = built_in(lexicon) if lexicon else None  # loaded once, off the event loop
             except ModuleNotFoundError:
                 raise ApiError(501, "this server has no word list: pip install 'ocrforge[lexicon]'") from None
-            page = server.ocr.read(decode(data, file.filename, server.limits.max_pixels), max_side=max_side, lexicon=words)
+            page = ocr.read(decode(data, file.filename, server.limits.max_pixels), max_side=max_side, lexicon=words)
             page.path = file.filename
             return page.to_dict()
 

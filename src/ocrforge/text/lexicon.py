@@ -1,7 +1,7 @@
 """A word prior for CTC decoding: which tokens are words, and how common each is.
 
-Only tokens of letters are judged (edge punctuation aside, hyphenated parts each on its own): one not in
-the list costs a fixed penalty, and a listed one earns a bonus that grows with how common it is. Tokens
+Only tokens of letters are judged (edge punctuation aside, hyphenated parts each on its own, and in French
+an elided article or pronoun apart from its word: l'homme, qu'il): one not in the list costs a fixed penalty, and a listed one earns a bonus that grows with how common it is. Tokens
 with digits or symbols inside (codes, prices, dates, e-mail addresses) are left to the recognizer, and a
 penalty is a price, not a ban: a name read clearly stays that name.
 """
@@ -18,19 +18,22 @@ from pathlib import Path
 # 0.3 to 0.5 all did about as well; heavier penalties start forcing names and codes into words.
 UNKNOWN_WORD_PENALTY = 2.0  # nats: a reading that is a word wins if it is at least e^-2 as likely as one that is not
 FREQUENCY_WEIGHT = 0.3  # nats of bonus per nat of frequency above the list's rarest word
-ENGLISH_WORDS = 50_000  # most frequent English words (wordfreq) in the built-in list
-EDGE_PUNCTUATION = string.punctuation
+BUILT_IN_WORDS = 50_000  # most frequent words (wordfreq) in a built-in list
+BUILT_IN = {"english": "en", "french": "fr"}  # the built-in lists by name, and their wordfreq language
+EDGE_PUNCTUATION = string.punctuation + "«»“”‘’…"
 
 
 class Lexicon:
     """Known words (case ignored) with their relative frequencies."""
 
     def __init__(self, frequencies: dict[str, float], name: str = "lexicon", *,
-                 unknown_word_penalty: float = UNKNOWN_WORD_PENALTY, frequency_weight: float = FREQUENCY_WEIGHT) -> None:
+                 unknown_word_penalty: float = UNKNOWN_WORD_PENALTY, frequency_weight: float = FREQUENCY_WEIGHT,
+                 elisions: bool = False) -> None:
+        """`elisions`: a word's parts either side of an apostrophe are judged apart (French l'homme, d'un)."""
         words = {w.lower(): f for w, f in frequencies.items() if w and f > 0}
         if not words:
             raise ValueError(f"{name}: no words")
-        self.unknown_word_penalty = unknown_word_penalty
+        self.unknown_word_penalty, self.elisions = unknown_word_penalty, elisions
         rarest = min(words.values())
         self._bonus = {w: frequency_weight * math.log(f / rarest) for w, f in words.items()}
         self._prefixes = {w[:k] for w in words for k in range(1, len(w) + 1)}
@@ -78,42 +81,44 @@ class Lexicon:
                 in_unknown_run = True
         return score
 
-    @staticmethod
-    def _words(text: str, finished: bool) -> Iterator[tuple[str | None, bool]]:
+    def _words(self, text: str, finished: bool) -> Iterator[tuple[str | None, bool]]:
         """(lower-case word, whether it is complete) for each word of letters in `text`, and (None, True) for
         each token holding digits or symbols; edge punctuation aside, hyphenated parts each a word."""
-        tokens = text.split(" ")
+        tokens = text.replace("’", "'").split(" ")
         for k, token in enumerate(tokens):
             # A closing mark ends the word before it even while the token goes on; hyphens and apostrophes do not.
             complete = finished or k < len(tokens) - 1 or (token[-1:] in EDGE_PUNCTUATION and token[-1:] not in "-'")
             core = token.strip(EDGE_PUNCTUATION) if complete else token.lstrip(EDGE_PUNCTUATION)
             parts = [p for p in core.lower().split("-") if p]
-            if not all(p.replace("'", "").isalpha() and p.isascii() for p in parts):
+            if self.elisions:
+                parts = [q for p in parts for q in p.split("'") if q]
+            if not all(p.replace("'", "").isalpha() for p in parts):
                 yield None, True
                 continue
             for j, part in enumerate(parts):
                 yield part, complete or j < len(parts) - 1
 
 
-@lru_cache(maxsize=1)
-def english_frequencies() -> dict[str, float]:
-    """The most frequent English words and their frequencies, from the wordfreq package."""
+@lru_cache(maxsize=2)
+def built_in_frequencies(name: str) -> dict[str, float]:
+    """The most frequent words of a built-in list's language (BUILT_IN) and their frequencies, from wordfreq."""
     from wordfreq import top_n_list, word_frequency
 
-    return {w: word_frequency(w, "en") for w in top_n_list("en", ENGLISH_WORDS)}
+    language = BUILT_IN[name]
+    return {w: word_frequency(w, language) for w in top_n_list(language, BUILT_IN_WORDS)}
 
 
-@lru_cache(maxsize=1)
-def english() -> Lexicon:
-    """The built-in list, with the default prior."""
-    return Lexicon(english_frequencies(), name="english")
+@lru_cache(maxsize=2)
+def built_in(name: str) -> Lexicon:
+    """A built-in list (BUILT_IN) with the default prior; French judges elided words apart."""
+    return Lexicon(built_in_frequencies(name), name=name, elisions=BUILT_IN[name] == "fr")
 
 
 def load_lexicon(spec: str | Path) -> Lexicon:
-    """The built-in list for "english", otherwise the word list file `spec` (see Lexicon.from_file)."""
-    if str(spec) == "english":
-        return english()
+    """The built-in list for "english" or "french", otherwise the word list file `spec` (see Lexicon.from_file)."""
+    if str(spec) in BUILT_IN:
+        return built_in(str(spec))
     path = Path(spec)
     if not path.is_file():
-        raise ValueError(f"{path}: no such word list (give a file of words, one per line, or 'english')")
+        raise ValueError(f"{path}: no such word list (give a file of words, one per line, or one of {', '.join(BUILT_IN)})")
     return Lexicon.from_file(path)

@@ -62,12 +62,14 @@ class RecognizerTrainConfig:
 @dataclass
 class DetectorTrainConfig:
     run: RunConfig
-    shards: Path  # folder of detection shards (ocrforge synth detection-shards)
+    shards: Path | None  # folder of detection shards (ocrforge synth detection-shards); None when every crop is real
     arch: str = "dbnet"
     crop_size: int = 384
     val_images: int | None = None  # at most this many validation images per kind (default: all)
     loader_workers: int = 1
-    validation: str = "text"  # which sets choose the best checkpoint: "text", or "plates" for the plate detector
+    # which sets choose the best checkpoint: "text", "plates" for the plate detector, or "lines" for a line
+    # detector (handwritten pages: the real sets' text lines are the boxes, and they alone choose)
+    validation: str = "text"
     real: tuple[Path, ...] = ()  # folders of real detection records to train on
     real_share: float = 0.5  # of the training crops, this share is cut from the real images
     real_val: tuple[Path, ...] = ()  # real validation folders, scored beside the synthetic sets

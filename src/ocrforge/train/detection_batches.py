@@ -22,14 +22,16 @@ class DetectionStream(torch.utils.data.IterableDataset):
     """Endless (image, targets) training pairs from the shards in a folder, each worker its own shards;
     a `real_share` of them cut from the real images instead."""
 
-    def __init__(self, folder: Path, size: int, stride: int, seed: int,
+    def __init__(self, folder: Path | None, size: int, stride: int, seed: int,
                  real: Sequence[RealScenes] = (), real_share: float = 0.0) -> None:
         self.folder, self.size, self.stride, self.seed = folder, size, stride, seed
         self.real, self.real_share = list(real), real_share if real else 0.0
-        if not self._paths():
+        if self.real_share < 1 and not self._paths():
             raise FileNotFoundError(f"no detection shards (*.npz) in {folder}")
 
     def _paths(self) -> list[Path]:
+        if self.folder is None:
+            return []
         return sorted(p for p in self.folder.glob("*.npz") if not p.name.endswith(".tmp.npz"))
 
     def _synthetic(self, rng: np.random.Generator, worker: int, workers: int) -> Iterator[TextImage]:
@@ -65,7 +67,7 @@ class DetectionStream(torch.utils.data.IterableDataset):
                 "thresh": targets.thresh, "thresh_mask": targets.thresh_mask}
 
 
-def detection_batches(folder: Path, size: int, stride: int, batch_size: int, seed: int, workers: int = 1,
+def detection_batches(folder: Path | None, size: int, stride: int, batch_size: int, seed: int, workers: int = 1,
                       real: Sequence[RealScenes] = (), real_share: float = 0.0) -> Iterator[dict[str, torch.Tensor]]:
     loader = torch.utils.data.DataLoader(DetectionStream(folder, size, stride, seed, real, real_share),
                                          batch_size=batch_size, num_workers=workers, persistent_workers=workers > 0)

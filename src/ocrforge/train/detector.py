@@ -37,21 +37,25 @@ def detect_quads(model: torch.nn.Module, image: np.ndarray, max_side: int = VALI
 
 
 def validation_images(limit: int | None = None, validation: str = "text") -> dict[str, list[TextImage]]:
-    """The validation images of each kind ("text" or "plates" sets), at most `limit` of each."""
+    """The synthetic validation images of each kind ("text" or "plates" sets; none for "lines"), at most
+    `limit` of each."""
+    if validation == "lines":
+        return {}
     if validation == "plates":
         return {kind: [plate_detection_sample(seed, i, "holdout", kind) for i in range(min(n, limit or n))]
                 for kind, seed, n in PLATE_VALIDATION_SETS}
     if validation != "text":
-        raise ValueError(f"validation must be 'text' or 'plates', not {validation!r}")
+        raise ValueError(f"validation must be 'text', 'plates' or 'lines', not {validation!r}")
     return {kind: [detection_sample(seed, i, fonts="holdout", kind=kind) for i in range(min(n, limit or n))]
             for kind, seed, n in VALIDATION_SETS}
 
 
-def real_validation_images(folders: tuple[Path, ...], limit: int | None = None) -> dict[str, list[TextImage]]:
-    """The images of each real validation folder (at most `limit` of each), named after the folder."""
+def real_validation_images(folders: tuple[Path, ...], limit: int | None = None, lines: bool = False) -> dict[str, list[TextImage]]:
+    """The images of each real validation folder (at most `limit` of each), named after the folder;
+    with `lines`, their text lines are the boxes."""
     sets = {}
     for folder in folders:
-        scenes = load_real_scenes(folder)
+        scenes = load_real_scenes(folder, lines)
         sets[scenes.name] = [read_scene(item) for item in scenes.items[:limit]]
     return sets
 
@@ -72,12 +76,19 @@ def train_detector(cfg: DetectorTrainConfig) -> dict:
     start_run(cfg.run)
     model = create(cfg.arch)
     session = TrainingSession(cfg.run, cfg.arch, model, cfg)
-    source = f"{len(list(cfg.shards.glob('*.npz')))} detection shards in {cfg.shards}"
-    real = [load_real_scenes(folder) for folder in cfg.real]
+    lines = cfg.validation == "lines"
+    if lines and not (cfg.real and cfg.real_val):
+        raise ValueError("a line detector (--validation lines) learns from real pages: give --real and --real-val folders")
+    real = [load_real_scenes(folder, lines) for folder in cfg.real]
+    real_share = cfg.real_share if real else 0.0
+    if cfg.shards is None and real_share < 1:
+        raise ValueError("give --shards, or --real with --real-share 1 to train on real images alone")
+    sources = [f"{len(list(cfg.shards.glob('*.npz')))} detection shards in {cfg.shards}"] if real_share < 1 else []
     if real:
-        source += f"; {cfg.real_share:.0%} of crops real: " + ", ".join(f"{scenes.name} ({len(scenes)} images)" for scenes in real)
-    session.describe(source)
-    val = validation_images(cfg.val_images, cfg.validation) | real_validation_images(cfg.real_val, cfg.val_images)
+        sources.append(f"{real_share:.0%} of crops real" + (" (their text lines)" if lines else "") + ": "
+                       + ", ".join(f"{scenes.name} ({len(scenes)} images)" for scenes in real))
+    session.describe("; ".join(sources))
+    val = validation_images(cfg.val_images, cfg.validation) | real_validation_images(cfg.real_val, cfg.val_images, lines)
     batches = ((batch["images"], batch) for batch in detection_batches(
         cfg.shards, cfg.crop_size, model.output_stride, cfg.run.batch_size, cfg.run.seed + session.state.step,
         cfg.loader_workers, real, cfg.real_share))

@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ocrforge.data.readers.boxes import BoxedImage, read_boxes
+from ocrforge.data.readers.boxes import BoxedImage, read_boxes, read_line_boxes
 from ocrforge.data.synth.degrade import degrade
 from ocrforge.data.synth.scenes import TextImage
 from ocrforge.train.detection_crops import words_in_window
@@ -25,9 +25,13 @@ class RealScenes:
         return len(self.items)
 
 
-def load_real_scenes(folder: Path) -> RealScenes:
+def load_real_scenes(folder: Path, lines: bool = False) -> RealScenes:
     """The detection records under `folder` whose every word is boxed: an image that boxes only some
-    (Street View's `partial_labels`) would teach its other words as background, so it is left out."""
+    (Street View's `partial_labels`) would teach its other words as background, so it is left out.
+    With `lines`, each record's text lines are the boxes, all records kept: on a handwritten page what is
+    not transcribed (stamps, printed forms, later notes) is what a line detector should leave alone."""
+    if lines:
+        return RealScenes(folder.name, list(read_line_boxes(folder)))
     items = [item for item in read_boxes(folder) if not item.partial_labels]
     if not items:
         raise ValueError(f"{folder}: no image with all its words boxed (partial labels would teach words as background)")
