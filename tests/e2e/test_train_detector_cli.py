@@ -94,3 +94,25 @@ def test_real_images_mix_into_training_and_validation_and_the_card_names_them(tm
     (tmp_path / "empty").mkdir()
     refused = _ocrforge(*common, "--real", str(tmp_path / "empty"))
     assert refused.returncode == 2 and "no detection JSON files" in refused.stderr and "Traceback" not in refused.stderr
+
+
+@pytest.mark.slow
+def test_a_line_detector_trains_on_real_pages_alone_and_its_card_says_so(tmp_path):
+    from pathlib import Path
+
+    pages = Path(__file__).resolve().parents[1] / "data" / "handwriting_pages"
+    run = tmp_path / "run"
+    common = ["train", "detector", "--out", str(run), "--batch-size", "2", "--crop-size", "128", "--steps", "2",
+              "--val-every", "2", "--loader-workers", "0"]
+    trained = _ocrforge(*common, "--validation", "lines", "--real", str(pages), "--real-val", str(pages), "--real-share", "1")
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    assert set(torch.load(run / "last.pt", weights_only=False)["history"][-1]) >= {"handwriting_pages_hmean"}
+    exported = _ocrforge("export", str(run / "last.pt"), "--out", str(tmp_path / "lines.onnx"))
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    card = (tmp_path / "lines.md").read_text()
+    assert "text-line quadrilaterals" in card and "real handwritten pages alone" in card
+
+    no_pages = _ocrforge(*common, "--validation", "lines", "--real-share", "1")
+    assert no_pages.returncode == 2 and "give --real and --real-val" in no_pages.stderr
+    no_shards = _ocrforge(*common, "--real", str(pages), "--real-share", "0.5")
+    assert no_shards.returncode == 2 and "give --shards" in no_shards.stderr and "Traceback" not in no_shards.stderr

@@ -84,7 +84,6 @@ class OCR:
                 yield None, str(err)  # ImageError messages name the input
 
 
-
 def words_along(line: Word) -> list[Word]:
     """A line read whole, as its words: each word's box the stretch of the line's box its characters
     take (spaces counted as characters), with the line's confidence."""

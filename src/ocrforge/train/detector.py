@@ -73,16 +73,16 @@ def _validate(model: torch.nn.Module, val: dict[str, list[TextImage]]) -> dict[s
 
 
 def train_detector(cfg: DetectorTrainConfig) -> dict:
-    start_run(cfg.run)
-    model = create(cfg.arch)
-    session = TrainingSession(cfg.run, cfg.arch, model, cfg)
     lines = cfg.validation == "lines"
     if lines and not (cfg.real and cfg.real_val):
         raise ValueError("a line detector (--validation lines) learns from real pages: give --real and --real-val folders")
-    real = [load_real_scenes(folder, lines) for folder in cfg.real]
-    real_share = cfg.real_share if real else 0.0
+    real_share = cfg.real_share if cfg.real else 0.0
     if cfg.shards is None and real_share < 1:
         raise ValueError("give --shards, or --real with --real-share 1 to train on real images alone")
+    real = [load_real_scenes(folder, lines) for folder in cfg.real]
+    start_run(cfg.run)
+    model = create(cfg.arch)
+    session = TrainingSession(cfg.run, cfg.arch, model, cfg)
     sources = [f"{len(list(cfg.shards.glob('*.npz')))} detection shards in {cfg.shards}"] if real_share < 1 else []
     if real:
         sources.append(f"{real_share:.0%} of crops real" + (" (their text lines)" if lines else "") + ": "
@@ -91,7 +91,7 @@ def train_detector(cfg: DetectorTrainConfig) -> dict:
     val = validation_images(cfg.val_images, cfg.validation) | real_validation_images(cfg.real_val, cfg.val_images, lines)
     batches = ((batch["images"], batch) for batch in detection_batches(
         cfg.shards, cfg.crop_size, model.output_stride, cfg.run.batch_size, cfg.run.seed + session.state.step,
-        cfg.loader_workers, real, cfg.real_share))
+        cfg.loader_workers, real, real_share))
     return session.run(
         batches, bf16=cfg.run.bf16, desc="train detector",
         validate=lambda: _validate(model, val),
