@@ -109,3 +109,34 @@ def test_handwritten_lines_choose_checkpoints_by_character_errors_alone():
     # Whole lines are almost never exact: accuracy would prefer the rougher checkpoint, character errors do not.
     assert selection_score(rougher, val, set(val), "words") > selection_score(finer, val, set(val), "words")
     assert selection_score(finer, val, set(val), "lines") > selection_score(rougher, val, set(val), "lines")
+
+
+def test_a_64_pixel_crnn_takes_a_32_pixel_parents_weights_and_runs_at_its_own_height(tmp_path):
+    from ocrforge.export.onnx import export_checkpoint
+    from ocrforge.runtime.recognizer import Recognizer
+    from ocrforge.train.batches import Sample, at_height
+    from ocrforge.train.config import RecognizerTrainConfig, RunConfig
+    from ocrforge.train.session import TrainingSession
+
+    torch.manual_seed(0)
+    parent = create("crnn", channels=[8, 16, 24, 32, 40], lstm_hidden=16).eval()
+    torch.save({"model": parent.state_dict(), "step": 5, "arch": "crnn"}, tmp_path / "parent.pt")
+    tall = create("crnn", channels=[8, 16, 24, 32, 40], lstm_hidden=16, input_height=64)
+    run = RunConfig(out=tmp_path / "run", steps=5, batch_size=4, lr=1e-3, val_every=5, warmup=1, weight_decay=0.0,
+                    init_from=tmp_path / "parent.pt", device="cpu")
+    TrainingSession(run, "crnn", tall, RecognizerTrainConfig(run=run))
+    assert all(torch.equal(tall.state_dict()[k], v) for k, v in parent.state_dict().items())  # every weight fits
+    with torch.no_grad():  # a line at twice the height gives the frames it gave at 32 px
+        assert tall.eval()(torch.rand(2, 1, 64, 200) * 255)["logits"].shape == parent(torch.rand(2, 1, 32, 100) * 255)["logits"].shape
+    with pytest.raises(ValueError, match="32 or 64"):
+        create("crnn", input_height=48)
+    # The synthetic part of a batch (32-px shards) comes up to the model's height; crops already there stay.
+    crops = [Sample(np.zeros((32, 50), np.uint8), "a"), Sample(np.zeros((64, 70), np.uint8), "b")]
+    assert [s.crop.shape for s in next(at_height(iter([crops]), 64))] == [(64, 100), (64, 70)]
+
+    torch.save({"model": tall.state_dict(), "arch": "crnn", "model_args": tall.model_args(), "step": 5}, tmp_path / "tall.pt")
+    export_checkpoint(tmp_path / "tall.pt", tmp_path / "tall.onnx")
+    recognizer = Recognizer(tmp_path / "tall.onnx")
+    assert (recognizer.info.input_height, recognizer.info.width_stride) == (64, 8)
+    assert recognizer.prepare(np.full((20, 90, 3), 200, np.uint8)).shape[0] == 64
+    assert len(recognizer.recognize([np.full((20, 90, 3), 200, np.uint8)])) == 1

@@ -126,6 +126,7 @@ def _inputs(state: dict, task: str) -> str:
     lineage = state.get("lineage", [])
     if task == "detector" and lineage and (lineage[-1].get("config") or {}).get("validation") == "lines":
         text = text.replace("word quadrilaterals", "text-line quadrilaterals")
+    text = text.replace("scaled to 32 px high", f"scaled to {state['model_args'].get('input_height', 32)} px high")
     charset = state["model_args"].get("charset", PRINTABLE_ASCII)
     if charset.startswith(PRINTABLE_ASCII) and len(charset) > len(PRINTABLE_ASCII):
         text = text.replace("95 printable ASCII characters",

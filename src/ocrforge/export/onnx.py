@@ -68,7 +68,7 @@ def _export(module: nn.Module, example: torch.Tensor | tuple, out: Path, output:
 
 
 def export_model(model: nn.Module, arch: str, out: Path, extra_metadata: dict[str, str] | None = None) -> Path:
-    """A recognizer as ONNX: images (B, 1, 32, W) -> probs (B, W / stride, classes)."""
+    """A recognizer as ONNX: images (B, 1, input_height, W) -> probs (B, W / stride, classes)."""
     metadata = {
         "arch": arch,
         "task": "recognizer",
@@ -80,7 +80,7 @@ def export_model(model: nn.Module, arch: str, out: Path, extra_metadata: dict[st
         "model_args": json.dumps(model.model_args()),
         **(extra_metadata or {}),
     }
-    example = torch.rand(2, 1, INPUT_HEIGHT, 96) * 255
+    example = torch.rand(2, 1, model.config.input_height, 96) * 255
     return _export(_WithSoftmax(model.eval()), example, out, "probs", {0: "batch", 3: "width"}, {0: "batch", 1: "frames"}, metadata)
 
 
@@ -261,7 +261,7 @@ def export_checkpoint(checkpoint: Path, out: Path, half: bool = True) -> Path:
         probe = (rng.random((3, 1, INPUT_HEIGHT, 120)) * 255).astype(np.float32)
     else:
         path = export_model(model, state["arch"], out, extra)
-        probe = (rng.random((3, 1, INPUT_HEIGHT, 120)) * 255).astype(np.float32)
+        probe = (rng.random((3, 1, model.config.input_height, 120)) * 255).astype(np.float32)
     diff = attention_difference(model, path, probe) if hasattr(model, "step") else max_abs_difference(model, path, probe)
     if diff > 1e-3:
         raise RuntimeError(f"ONNX output differs from PyTorch by {diff:.2e}")

@@ -17,10 +17,15 @@ from ocrforge.models.registry import register
 from ocrforge.text.charset import PRINTABLE_ASCII
 
 
+# 32 px for print; 64 px for handwriting, whose strokes need the detail: its fourth stage pools 4x2
+# instead of 2x1, so a line gives the same feature columns as at 32 px, and a 32-px model's weights fit.
+INPUT_HEIGHTS = (32, 64)
+
+
 @dataclass(frozen=True)
 class CRNNConfig:
     charset: str = PRINTABLE_ASCII  # characters read; the blank is added as class 0
-    input_height: int = 32  # crops are scaled to this height, width follows the aspect ratio
+    input_height: int = 32  # crops are scaled to this height (INPUT_HEIGHTS), width follows the aspect ratio
     channels: tuple[int, ...] = (32, 64, 128, 192, 256)  # conv stages; the last collapses height to 1
     lstm_hidden: int = 128  # per direction
     lstm_layers: int = 2
@@ -35,16 +40,20 @@ def _conv(c_in: int, c_out: int, kernel=(3, 3), padding=(1, 1)) -> nn.Sequential
     return nn.Sequential(nn.Conv2d(c_in, c_out, kernel, padding=padding, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True))
 
 
-def sequence_encoder(channels: tuple[int, ...], lstm_hidden: int, lstm_layers: int, dropout: float) -> tuple[nn.Sequential, nn.LSTM]:
+def sequence_encoder(channels: tuple[int, ...], lstm_hidden: int, lstm_layers: int, dropout: float,
+                     input_height: int = 32) -> tuple[nn.Sequential, nn.LSTM]:
     """CRNN's encoder, shared by every recognizer that reads feature columns (CRNN, Attention-OCR):
-    conv stages that collapse a 32-pixel-high crop to one row of W/4 columns, then a deep BiLSTM.
-    Built as two modules named `features` and `rnn` by their owners, so weights move between them."""
+    conv stages that collapse a 32-pixel-high crop to one row of W/4 columns (a 64-pixel-high one to W/8),
+    then a deep BiLSTM. Built as two modules named `features` and `rnn` by their owners, so weights move
+    between them."""
+    if input_height not in INPUT_HEIGHTS:
+        raise ValueError(f"the CRNN takes input {' or '.join(map(str, INPUT_HEIGHTS))} pixels high, not {input_height}")
     c1, c2, c3, c4, c5 = channels
     features = nn.Sequential(
         _conv(1, c1), nn.MaxPool2d(2, 2),  # 32 -> 16, W -> W/2
         _conv(c1, c2), nn.MaxPool2d(2, 2),  # 16 -> 8, W/2 -> W/4
         _conv(c2, c3), nn.MaxPool2d((2, 1)),  # 8 -> 4
-        _conv(c3, c4), nn.MaxPool2d((2, 1)),  # 4 -> 2
+        _conv(c3, c4), nn.MaxPool2d((2, 1) if input_height == 32 else (4, 2)),  # 4 -> 2 (64 px: 8 -> 2, W/4 -> W/8)
         _conv(c4, c5, kernel=(2, 3), padding=(0, 1)),  # 2 -> 1
     )
     rnn = nn.LSTM(c5, lstm_hidden, num_layers=lstm_layers, bidirectional=True,
@@ -53,15 +62,13 @@ def sequence_encoder(channels: tuple[int, ...], lstm_hidden: int, lstm_layers: i
 
 
 def encode_columns(features: nn.Sequential, rnn: nn.LSTM, images: torch.Tensor) -> torch.Tensor:
-    """(B, 1, 32, W) pixels in 0..255 -> (B, W/4, 2 * lstm_hidden) column features."""
-    x = features(images / 127.5 - 1.0)  # (B, C, 1, W/4)
+    """(B, 1, H, W) pixels in 0..255 -> (B, W/stride, 2 * lstm_hidden) column features."""
+    x = features(images / 127.5 - 1.0)  # (B, C, 1, W/stride)
     x, _ = rnn(x.squeeze(2).transpose(1, 2))  # (B, C, 1, T) -> (B, T, C) -> BiLSTM
     return x
 
 
 class CRNN(nn.Module):
-    # Output frames per input column: the width is pooled by 4.
-    width_stride = 4
     # Wider conv stages start as the parent's narrower ones (train/session.grown); the LSTM's hidden size
     # cannot grow that way (its gates and directions are interleaved blocks), so only its input does. The
     # output layer grows by classes appended to the charset (text/charset.LATIN after ASCII).
@@ -70,14 +77,14 @@ class CRNN(nn.Module):
     def __init__(self, config: CRNNConfig = CRNNConfig()) -> None:
         super().__init__()
         self.config = config
-        if config.input_height != 32:
-            raise ValueError("this CRNN is laid out for 32-pixel-high input")
-        self.features, self.rnn = sequence_encoder(config.channels, config.lstm_hidden, config.lstm_layers, config.dropout)
+        self.width_stride = 4 * config.input_height // 32  # input columns per output frame
+        self.features, self.rnn = sequence_encoder(config.channels, config.lstm_hidden, config.lstm_layers, config.dropout,
+                                                   config.input_height)
         self.head = nn.Linear(2 * config.lstm_hidden, config.num_classes)
         self.case_classes = case_pairs(config.charset, 1)  # class 0 is the blank
 
     def forward(self, images: torch.Tensor, targets: dict | None = None, widths: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
-        """images: (B, 1, 32, W) float in 0..255. Returns {"logits": (B, W/4, C)} and "loss" given targets.
+        """images: (B, 1, H, W) float in 0..255. Returns {"logits": (B, W/stride, C)} and "loss" given targets.
 
         targets: {"labels": (sum L,) int, "label_lengths": (B,), "widths": (B,) true crop widths,
         optionally "caseless": (B,) bool, labels whose case says nothing (see models/caseless.py)}.

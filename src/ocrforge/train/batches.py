@@ -67,7 +67,7 @@ def make_batch(crops: list[np.ndarray], texts: list[str], charset: Charset,
 
 
 class Sample(NamedTuple):
-    crop: np.ndarray  # prepared: INPUT_HEIGHT high, gray
+    crop: np.ndarray  # prepared: the model's input height, gray
     text: str
     caseless: bool = False  # the label is upper case whatever the print shows (SROIE)
 
@@ -99,6 +99,16 @@ class SynthStream(torch.utils.data.IterableDataset):
             start = chunk * self.chunk_size
             rendered = (sample(self.seed, i, self.recipe) for i in range(start, start + self.chunk_size))
             yield [Sample(prepare_crop(image), text) for image, text in rendered]
+
+
+def at_height(chunks: Iterator[list[Sample]], height: int) -> Iterator[list[Sample]]:
+    """Chunks of prepared crops scaled to `height` where they were prepared at another (32-px shards for
+    a 64-px model: the synthetic part of a handwriting batch)."""
+    for chunk in chunks:
+        yield [s if s.crop.shape[0] == height else
+               s._replace(crop=cv2.resize(s.crop, (max(1, round(s.crop.shape[1] * height / s.crop.shape[0])), height),
+                                          interpolation=cv2.INTER_LINEAR))
+               for s in chunk]
 
 
 def _keep_numpy(chunk: list[Sample]) -> list[Sample]:

@@ -19,7 +19,8 @@ from ocrforge.preprocess import prepare_crop, resize_to_height, to_gray
 from ocrforge.text.charset import Charset
 from ocrforge.train.batches import Sample
 
-# Real crops are kept at most this high: detail enough for the geometry jitter before the 32-px input.
+# Real crops are kept at most this high: detail enough for the geometry jitter before the 32-px input
+# (and all a 64-px handwriting model reads).
 KEEP_HEIGHT = 64
 
 
@@ -81,10 +82,11 @@ class RealMix:
     """Draws real samples across sources, each source weighted by the square root of its size: a large
     set still leads, but a small one is not drowned (nor repeated a hundred times as often)."""
 
-    def __init__(self, sources: list[RealSource], share: float) -> None:
+    def __init__(self, sources: list[RealSource], share: float, height: int = 32) -> None:
+        """`height`: the model's input height, which the drawn crops are prepared at."""
         if not 0.0 < share <= 1.0:
             raise ValueError(f"the real share must be in (0, 1], not {share}")
-        self.sources, self.share = sources, share
+        self.sources, self.share, self.height = sources, share, height
         weights = np.array([math.sqrt(len(s)) for s in sources])
         self.weights = weights / weights.sum()
 
@@ -94,7 +96,7 @@ class RealMix:
         for k in picks:
             source = self.sources[k]
             i = int(rng.integers(len(source)))
-            out.append(Sample(prepare_crop(augment_real(source.images[i], rng)), source.texts[i], source.caseless))
+            out.append(Sample(prepare_crop(augment_real(source.images[i], rng), self.height), source.texts[i], source.caseless))
         return out
 
     def mixed(self, chunks: Iterator[list[Sample]], rng: np.random.Generator) -> Iterator[list[Sample]]:

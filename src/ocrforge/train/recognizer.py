@@ -11,7 +11,7 @@ from ocrforge.models.registry import create
 from ocrforge.preprocess import batches_by_width, prepare_crop
 from ocrforge.text.charset import Charset
 from ocrforge.text.ctc import decode_batch, softmax
-from ocrforge.train.batches import ShardPool, bucketed_batches, live_chunks, shard_chunks
+from ocrforge.train.batches import ShardPool, at_height, bucketed_batches, live_chunks, shard_chunks
 from ocrforge.train.config import RecognizerTrainConfig
 from ocrforge.train.real import RealMix, load_real
 from ocrforge.train.session import TrainingSession, model_args_for, start_run
@@ -47,9 +47,9 @@ def predict(model: torch.nn.Module, crops: list[np.ndarray], charset: Charset, b
     return texts
 
 
-def validation_data(size: int, kind: str = "words") -> dict[str, tuple[list[np.ndarray], list[str]]]:
-    """The fixed validation sets for `kind` ("words" or "plates"), `size` samples each; none for "lines"
-    (handwriting), which the real validation sets alone judge."""
+def validation_data(size: int, kind: str = "words", height: int = 32) -> dict[str, tuple[list[np.ndarray], list[str]]]:
+    """The fixed validation sets for `kind` ("words" or "plates"), `size` samples each, prepared at `height`;
+    none for "lines" (handwriting), which the real validation sets alone judge."""
     if kind == "lines":
         return {}
     if kind == "plates":
@@ -63,14 +63,15 @@ def validation_data(size: int, kind: str = "words") -> dict[str, tuple[list[np.n
     sets = {}
     for name, make in makers.items():
         pairs = [make(i) for i in range(size)]
-        sets[name] = ([prepare_crop(img) for img, _ in pairs], [t for _, t in pairs])
+        sets[name] = ([prepare_crop(img, height) for img, _ in pairs], [t for _, t in pairs])
     return sets
 
 
-def real_validation_data(specs: tuple[str, ...], size: int, charset: Charset) -> dict[str, tuple[list[np.ndarray], list[str]]]:
-    """The first `size` crops of each real set (KIND:PATH), under its folder's name."""
+def real_validation_data(specs: tuple[str, ...], size: int, charset: Charset,
+                         height: int = 32) -> dict[str, tuple[list[np.ndarray], list[str]]]:
+    """The first `size` crops of each real set (KIND:PATH), under its folder's name, prepared at `height`."""
     sources = [load_real(spec, charset, limit=size) for spec in specs]
-    return {s.name: ([prepare_crop(img) for img in s.images], s.texts) for s in sources}
+    return {s.name: ([prepare_crop(img, height) for img in s.images], s.texts) for s in sources}
 
 
 def _training_chunks(cfg: RecognizerTrainConfig, step: int, rng: np.random.Generator):
@@ -84,12 +85,12 @@ def _training_chunks(cfg: RecognizerTrainConfig, step: int, rng: np.random.Gener
     return chunks, f"live rendering in {cfg.render_workers} workers"
 
 
-def _with_real(cfg: RecognizerTrainConfig, chunks, source: str, charset: Charset, rng: np.random.Generator):
+def _with_real(cfg: RecognizerTrainConfig, chunks, source: str, charset: Charset, rng: np.random.Generator, height: int):
     """The synthetic chunks with cfg.real_share of each replaced by real crops, when real sets are given."""
     specs = [(spec, False) for spec in cfg.real] + [(spec, True) for spec in cfg.real_caseless]
     if not specs:
         return chunks, source
-    mix = RealMix([load_real(spec, charset, caseless) for spec, caseless in specs], cfg.real_share)
+    mix = RealMix([load_real(spec, charset, caseless) for spec, caseless in specs], cfg.real_share, height)
     sets = ", ".join(f"{s.name} {len(s):,}{' (caseless)' if s.caseless else ''}" for s in mix.sources)
     return mix.mixed(chunks, rng), f"{source}; {cfg.real_share:.0%} real: {sets}"
 
@@ -122,12 +123,14 @@ def train_recognizer(cfg: RecognizerTrainConfig) -> dict:
     charset = Charset(model.config.charset)
     session = TrainingSession(cfg.run, cfg.arch, model, cfg)
     rng = np.random.default_rng([cfg.run.seed, session.state.step])
-    chunks, source = _with_real(cfg, *_training_chunks(cfg, session.state.step, rng), charset, rng)
+    height = model.config.input_height
+    synthetic, source = _training_chunks(cfg, session.state.step, rng)
+    chunks, source = _with_real(cfg, at_height(synthetic, height), source, charset, rng, height)
     session.describe(source)
     if cfg.validation == "lines" and not cfg.real_val:
         raise ValueError("--validation lines is judged by real validation sets alone: give at least one --real-val")
-    real_val = real_validation_data(cfg.real_val, cfg.val_size, charset)
-    val, real_names = validation_data(cfg.val_size, cfg.validation) | real_val, set(real_val)
+    real_val = real_validation_data(cfg.real_val, cfg.val_size, charset, height)
+    val, real_names = validation_data(cfg.val_size, cfg.validation, height) | real_val, set(real_val)
     batches = (_to_torch(batch) for batch in bucketed_batches(chunks, charset, cfg.run.batch_size, rng))
     return session.run(
         batches, bf16=cfg.run.bf16, desc="train",
