@@ -209,6 +209,15 @@ def test_cli_reads_a_handwritten_page_by_lines_into_alto_with_its_words(tmp_path
     strings = [s.get("CONTENT") for s in root.findall(".//a:String", ns)]
     assert len(lines) >= 30 and all(" " not in s for s in strings)  # whole lines found, their words written apart
     assert len(truth & set(strings)) >= 0.25 * len(truth)
+    assert all(line.find("a:Shape/a:Polygon", ns) is not None and line.get("BASELINE") for line in lines)
+    # What a transcription platform would correct comes back as line ground truth (`alto:`), image and all.
+    from ocrforge.data.readers import open_dataset
+
+    one = sorted(pages.glob("*.jpg"))[1]
+    (tmp_path / one.name).write_bytes(one.read_bytes())
+    (tmp_path / f"{one.stem}.xml").write_text(_cli(str(tmp_path / one.name), "--handwriting", "--format", "alto").stdout)
+    back = list(open_dataset(f"alto:{tmp_path}"))
+    assert len(back) >= 5 and all(s.image.shape[0] > 10 and s.text for s in back)
     recognized = subprocess.run([sys.executable, "-m", "ocrforge", "recognize", "--handwriting",
                                  str(pages.parent / "handwriting_val" / "htr_testaments" / "00002.png")],
                                 capture_output=True, text=True, timeout=300)

@@ -1,5 +1,7 @@
 """Pages as ALTO v4 XML, the layout format of libraries and archives: blocks, lines and words with
-their positions in pixels and the recognizer's confidence in each word."""
+their positions in pixels and the recognizer's confidence in each word. Each line also carries its
+(possibly rotated) outline as a polygon and an estimated baseline, as transcription platforms such as
+eScriptorium import lines."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from ocrforge.version import __version__
 
 NAMESPACE = "http://www.loc.gov/standards/alto/ns-v4#"
 SCHEMA = "http://www.loc.gov/standards/alto/v4/alto-4-2.xsd"
+# A line's box holds its descenders: the baseline is estimated this far down from its top edge.
+BASELINE_DEPTH = 0.8
 
 
 def to_alto(pages: list[Page]) -> str:
@@ -44,7 +48,9 @@ def _add_page(layout: ET.Element, page: Page, number: int) -> None:
         block_el = ET.SubElement(space, _tag("TextBlock"), ID=f"block_{number}_{b}", **_position(block.box, page))
         for line in block.lines:
             line_no += 1
-            line_el = ET.SubElement(block_el, _tag("TextLine"), ID=f"line_{number}_{line_no}", **_position(line.box, page))
+            line_el = ET.SubElement(block_el, _tag("TextLine"), ID=f"line_{number}_{line_no}", **_position(line.box, page),
+                                    BASELINE=_points(_baseline(line.box), page))
+            ET.SubElement(ET.SubElement(line_el, _tag("Shape")), _tag("Polygon"), POINTS=_points(line.box, page))
             gap_start = None  # where the previous word ends: the space between is an SP element
             for word in line.words:
                 word_no += 1
@@ -63,6 +69,18 @@ def _position(box: np.ndarray, page: Page) -> dict[str, str]:
     x0, y0 = np.clip(np.floor(points.min(axis=0)), 0, [page.width, page.height]).astype(int)
     x1, y1 = np.clip(np.ceil(points.max(axis=0)), 0, [page.width, page.height]).astype(int)
     return {"HPOS": str(x0), "VPOS": str(y0), "WIDTH": str(x1 - x0), "HEIGHT": str(y1 - y0)}
+
+
+def _baseline(box: np.ndarray) -> np.ndarray:
+    """Two points, left then right, BASELINE_DEPTH of the way down a box in reading order (top edge 0-1)."""
+    box = np.asarray(box, dtype=np.float64).reshape(4, 2)
+    return np.stack([box[0] + BASELINE_DEPTH * (box[3] - box[0]), box[1] + BASELINE_DEPTH * (box[2] - box[1])])
+
+
+def _points(points: np.ndarray, page: Page) -> str:
+    """ALTO's point list, "x1,y1 x2,y2 ...", in whole pixels kept on the page."""
+    points = np.clip(np.rint(np.asarray(points, dtype=np.float64).reshape(-1, 2)), 0, [page.width, page.height]).astype(int)
+    return " ".join(f"{x},{y}" for x, y in points)
 
 
 def _tag(name: str) -> str:
