@@ -5,9 +5,9 @@ Mercosur plates ABC1D23, British ones AB12CDE. Where a reading fits no known sha
 it fit one, the fitting reading is taken if it costs less than FORMAT_BONUS nats of the recognizer's
 probability. An edit is one character read as its other kind (its best letter for a digit, its best
 digit for a letter: I/1, O/0, B/8, S/5, Z/2 ...), or one character dropped whose frame the recognizer
-also found likely to be blank (a coat of arms, a seal or a screw read as a character). A reading is never forced: a surely read plate of no known shape (a vanity
-plate, a country not listed) stays as it was read. Shapes are written as regular expressions over L (a
-letter) and D (a digit).
+also found likely to be blank (a coat of arms, a seal or a screw read as a character). A reading is
+never forced: a surely read plate of no known shape (a vanity plate, a country not listed) stays as it
+was read. Shapes are written as regular expressions over L (a letter) and D (a digit).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """A word prior for CTC decoding: which tokens are words, and how common each is.
 
 Only tokens of letters are judged (edge punctuation aside, hyphenated parts each on its own, and in French
-an elided article or pronoun apart from its word: l'homme, qu'il): one not in the list costs a fixed penalty, and a listed one earns a bonus that grows with how common it is. Tokens
-with digits or symbols inside (codes, prices, dates, e-mail addresses) are left to the recognizer, and a
-penalty is a price, not a ban: a name read clearly stays that name.
+an elided article or pronoun apart from its word: l'homme, qu'il): one not in the list costs a fixed
+penalty, and a listed one earns a bonus that grows with how common it is. Tokens with digits or symbols
+inside (codes, prices, dates, e-mail addresses) are left to the recognizer, and a penalty is a price,
+not a ban: a name read clearly stays that name.
 """
 
 from __future__ import annotations
