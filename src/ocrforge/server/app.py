@@ -66,9 +66,8 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
     origins allowed to call it from other sites (none by default)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        ocr = OCR(threads=1)
-        app.state.server = ServerState(ocr, OCR(threads=1, handwriting=True), PlateReader(threads=1), WorkQueue(limits.workers, limits.queue),
-                                       limits, db, permits)
+        app.state.server = ServerState(OCR(threads=1), OCR(threads=1, handwriting=True), PlateReader(threads=1),
+                                       WorkQueue(limits.workers, limits.queue), limits, db, permits)
         yield
         app.state.server.queue.shutdown()
 
