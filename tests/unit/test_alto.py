@@ -37,8 +37,8 @@ def test_alto_holds_the_page_structure_with_positions_and_confidences():
     assert [len(b.findall(f"{A}TextLine")) for b in blocks] == [2, 1]
     first = blocks[0].find(f"{A}TextLine")
     assert [child.tag.removeprefix(A) for child in first] == ["Shape", "String", "SP", "String"]
-    assert first.find(f"{A}Shape/{A}Polygon").get("POINTS") == "10,10 120,10 120,30 10,30"
-    assert first.get("BASELINE") == "10,26 120,26"  # four fifths down: the box holds the descenders
+    assert first.find(f"{A}Shape/{A}Polygon").get("POINTS") == "10,10 119,10 119,29 10,29"  # pixels, as HPOS + WIDTH - 1
+    assert first.get("BASELINE") == "10,25 119,25"  # four fifths down: the box holds the descenders
     _, total, space, amount = list(first)
     assert (total.get("CONTENT"), total.get("WC"), _box(total)) == ("Total", "0.980", (10, 10, 50, 20))
     assert _box(amount) == (70, 10, 50, 20) and amount.get("WC") == "0.700"
@@ -54,5 +54,5 @@ def test_a_turned_line_keeps_its_outline_and_baseline_along_it():
     turned = np.array([[20, 40], [80, 10], [90, 30], [30, 60]], dtype=np.float32)  # reading order, rising to the right
     page = Page("hand.jpg", 100, 100, [Block([Line([Word("vive", 0.9, turned)], turned)], turned)])
     line = ET.fromstring(to_alto([page]).encode()).find(f".//{A}TextLine")
-    assert line.find(f"{A}Shape/{A}Polygon").get("POINTS") == "20,40 80,10 90,30 30,60"
-    assert line.get("BASELINE") == "28,56 88,26"
+    assert line.find(f"{A}Shape/{A}Polygon").get("POINTS") == "20,39 79,10 89,30 30,59"  # each corner's pixel inside
+    assert line.get("BASELINE") == "28,55 87,26"

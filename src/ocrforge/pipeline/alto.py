@@ -49,8 +49,8 @@ def _add_page(layout: ET.Element, page: Page, number: int) -> None:
         for line in block.lines:
             line_no += 1
             line_el = ET.SubElement(block_el, _tag("TextLine"), ID=f"line_{number}_{line_no}", **_position(line.box, page),
-                                    BASELINE=_points(_baseline(line.box), page))
-            ET.SubElement(ET.SubElement(line_el, _tag("Shape")), _tag("Polygon"), POINTS=_points(line.box, page))
+                                    BASELINE=_points(_baseline(line.box), line.box, page))
+            ET.SubElement(ET.SubElement(line_el, _tag("Shape")), _tag("Polygon"), POINTS=_points(line.box, line.box, page))
             gap_start = None  # where the previous word ends: the space between is an SP element
             for word in line.words:
                 word_no += 1
@@ -77,10 +77,14 @@ def _baseline(box: np.ndarray) -> np.ndarray:
     return np.stack([box[0] + BASELINE_DEPTH * (box[3] - box[0]), box[1] + BASELINE_DEPTH * (box[2] - box[1])])
 
 
-def _points(points: np.ndarray, page: Page) -> str:
-    """ALTO's point list, "x1,y1 x2,y2 ...", in whole pixels kept on the page."""
-    points = np.clip(np.rint(np.asarray(points, dtype=np.float64).reshape(-1, 2)), 0, [page.width, page.height]).astype(int)
-    return " ".join(f"{x},{y}" for x, y in points)
+def _points(points: np.ndarray, box: np.ndarray, page: Page) -> str:
+    """ALTO's point list, "x1,y1 x2,y2 ...", as the pixels (inclusive) at the corners of `box` that the points
+    lie on: a box from x 10 to 120 ends in pixel 119, as HPOS + WIDTH - 1 does; kept on the page."""
+    centres = np.asarray(points, dtype=np.float64).reshape(-1, 2) - 0.5  # pixel i spans i..i+1, its centre i + 0.5
+    middle = np.asarray(box, dtype=np.float64).reshape(-1, 2).mean(axis=0) - 0.5
+    pixels = np.where(centres < middle, np.ceil(centres), np.floor(centres))  # the pixel just inside, towards the box's middle
+    pixels = np.clip(pixels, 0, [page.width - 1, page.height - 1]).astype(int)
+    return " ".join(f"{x},{y}" for x, y in pixels)
 
 
 def _tag(name: str) -> str:
