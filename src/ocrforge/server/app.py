@@ -7,8 +7,9 @@ Models are loaded once per process when the app starts; every request runs on th
 from __future__ import annotations
 
 import io
+import threading
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from itertools import islice
@@ -46,12 +47,20 @@ THUMBNAIL_DPI = 200  # PDF pages rendered for display: a letter page comes out 2
 @dataclass
 class ServerState:
     ocr: OCR
-    handwriting: OCR  # handwritten pages: whole lines found and read
     plates: PlateReader
     queue: WorkQueue
     limits: Limits
     db: Path | None
     permits: Path | None
+    _handwriting: OCR | None = None
+    _handwriting_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def handwriting(self) -> OCR:
+        """The models for handwritten pages, loaded on the first request that asks for them."""
+        with self._handwriting_lock:
+            if self._handwriting is None:
+                self._handwriting = OCR(threads=1, handwriting=True)
+            return self._handwriting
 
 
 class ApiError(Exception):
@@ -66,8 +75,8 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
     origins allowed to call it from other sites (none by default)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.server = ServerState(OCR(threads=1), OCR(threads=1, handwriting=True), PlateReader(threads=1),
-                                       WorkQueue(limits.workers, limits.queue), limits, db, permits)
+        app.state.server = ServerState(OCR(threads=1), PlateReader(threads=1), WorkQueue(limits.workers, limits.queue),
+                                       limits, db, permits)
         yield
         app.state.server.queue.shutdown()
 
@@ -140,13 +149,13 @@ def create_app(db: Path | None = None, limits: Limits = Limits(), permits: Path 
                    handwriting: bool = Query(False, description="a handwritten page: whole lines found and read by the handwriting models")) -> dict:
         data = await upload_bytes(request, file)
         server = state(request)
-        ocr = server.handwriting if handwriting else server.ocr
 
         def job() -> dict:
             try:
                 words = built_in(lexicon) if lexicon else None  # loaded once, off the event loop
             except ModuleNotFoundError:
                 raise ApiError(501, "this server has no word list: pip install 'ocrforge[lexicon]'") from None
+            ocr = server.handwriting() if handwriting else server.ocr  # in the worker: a first load stays off the event loop
             page = ocr.read(decode(data, file.filename, server.limits.max_pixels), max_side=max_side, lexicon=words)
             page.path = file.filename
             return page.to_dict()
