@@ -129,15 +129,17 @@ def word(text: str, box: np.ndarray, confidence: float) -> dict:
 # ---------------------------------------------------------------- the side-by-side scripts' entry point
 
 
-def benchmark_parser(doc: str, engines: tuple[str, ...], out: str, cache: str, sizes: dict[str, tuple[int, str]],
+def benchmark_parser(doc: str, engines: tuple[str, ...], out: str, cache: str | None, sizes: dict[str, tuple[int, str]],
                      model: tuple[str, str] | None = None) -> argparse.ArgumentParser:
-    """The flags every side-by-side script takes: --engines, --cache DIR (`cache` is its help), --out
+    """The flags every side-by-side script takes: --engines, --cache DIR (`cache` is its help; None for a
+    script that renders nothing), --out
     (default benchmarks/results/`out`), the sizes of the sets it renders (flag -> default, what it counts),
     the ocrforge model its runners get where it has one (flag, help), and the hidden ones of its --worker
     children. The script adds its own."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--engines", type=comma_list(engines), default=list(engines), help="comma list (default: all)")
-    parser.add_argument("--cache", type=Path, metavar="DIR", help=cache)
+    if cache is not None:
+        parser.add_argument("--cache", type=Path, metavar="DIR", help=cache)
     for flag, (default, what) in sizes.items():
         parser.add_argument(flag, type=positive_int, default=default, help=f"{what} (default {default})")
     if model:
@@ -183,7 +185,7 @@ def bench_main(script: str, parser: argparse.ArgumentParser, runners: dict[str, 
         paths = [Path(p) for p in args.listing.read_text(encoding="utf-8").splitlines()]
         serve(lambda: dict(zip(("outputs", "seconds"), runners[args.worker](paths, args.worker_model))))
         return
-    if cache_required and args.cache is None:
+    if cache_required and getattr(args, "cache", None) is None:
         parser.error("--cache is required")
     model = str(Path(args.model).resolve()) if args.model else None
     with tempfile.TemporaryDirectory(prefix="ocrforge-bench-") as scratch:

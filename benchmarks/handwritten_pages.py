@@ -106,7 +106,7 @@ def markdown(env: dict, rows: list[dict], n: int) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = benchmark_parser(__doc__, tuple(RUNNERS), "handwritten_pages.md", cache="unused (the set is read in place)",
+    parser = benchmark_parser(__doc__, tuple(RUNNERS), "handwritten_pages.md", cache=None,
                               sizes={}, model=("--detector", "ocrforge ONNX line detector (default: the shipped one)"))
     parser.add_argument("--limit", type=positive_int, help="only the first N pages, for quick runs")
     parser.add_argument("--data-root", type=Path, default=REPO.parent / "shared" / "data",

@@ -63,3 +63,40 @@ def test_augmented_words_stay_readable(tmp_path):
     assert clean > 0.7
     assert augmented > 0.75 * clean, (clean, augmented)
     assert not all(np.array_equal(prepare_crop(a), prepare_crop(g)) for a, g in zip(changed[::3], grays))
+
+
+def test_handwritten_lines_varied_as_hands_vary_stay_readable():
+    """Slant, stretch, pen width and bends change a real handwritten line (tests/data/handwriting_val,
+    hands the shipped model never trained on) without making it much harder for that model to read."""
+    from pathlib import Path
+
+    from ocrforge.data.readers import open_dataset
+    from ocrforge.eval.metrics import score
+    from ocrforge.train.real import vary_hand
+
+    lines = Path(__file__).resolve().parents[1] / "data" / "handwriting_val" / "htr_testaments"
+    samples = list(open_dataset(f"folder:{lines}"))
+    recognizer = load_recognizer("handwriting")
+    grays = [to_gray(s.image) for s in samples]
+    rng = np.random.default_rng(0)
+    varied = [vary_hand(g, rng) for g in grays]
+    assert all(v.shape[0] == g.shape[0] for v, g in zip(varied, grays))
+    assert sum(v.shape != g.shape or not np.array_equal(v, g) for v, g in zip(varied, grays)) == len(grays)
+
+    def cer(images):
+        read = recognizer.recognize_prepared([recognizer.prepare(img) for img in images])
+        return score([r.text for r in read], [s.text for s in samples]).cer
+
+    before, after = cer(grays), cer(varied)
+    assert after < before + 0.08, (before, after)
+
+
+def test_only_handwritten_sources_are_varied_as_hands():
+    line = np.full((64, 300), 220, np.uint8)
+    line[20:44, 30:270:20] = 30  # strokes
+    plain = RealSource("print", [line], ["x"], False)
+    hand = RealSource("hand", [line], ["x"], False, handwritten=True)
+    plain_widths = {s.crop.shape[1] for s in RealMix([plain], 1.0).draw(40, np.random.default_rng(1))}
+    hand_widths = {s.crop.shape[1] for s in RealMix([hand], 1.0).draw(40, np.random.default_rng(1))}
+    # Only a hand's line is stretched: its prepared widths spread much wider.
+    assert max(hand_widths) - min(hand_widths) > max(plain_widths) - min(plain_widths) + 10

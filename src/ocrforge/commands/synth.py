@@ -74,8 +74,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     shards.add_argument("--shards", type=int, default=10)
     shards.add_argument("--shard-size", type=int, default=10000)
     shards.add_argument("--first", type=int, default=0, help="index of the first shard (to extend a stream)")
-    shards.add_argument("--kind", choices=["words", "arched", "plates"], default="words",
-                        help="words: word and line crops; arched: words along arcs; plates: licence-plate rows for the plate recognizer")
+    shards.add_argument("--kind", choices=["words", "arched", "plates", "handwriting"], default="words",
+                        help="words: word and line crops; arched: words along arcs; plates: licence-plate rows for the "
+                             "plate recognizer; handwriting: handwritten-looking French lines for the handwriting recognizer")
     shards.set_defaults(run=_run_shards)
     scenes = synth.add_parser("scenes", help="write whole images (scenes, pages, photos of pages) with word boxes to look at")
     scenes.add_argument("--n", type=int, default=20)

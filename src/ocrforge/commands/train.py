@@ -60,8 +60,8 @@ def _run_recognizer(args: argparse.Namespace) -> int:
         run=_run_config(args), shards=args.shards, render_workers=args.render_workers, chunk_size=args.chunk_size,
         arch=args.arch, val_size=args.val_size, validation=args.validation,
         model_args=args.model_args | ({"charset": CHARSETS[args.charset]} if args.charset else {}),
-        real=tuple(args.real), real_caseless=tuple(args.real_caseless), real_share=args.real_share,
-        real_val=tuple(args.real_val)))
+        real=tuple(args.real), real_caseless=tuple(args.real_caseless), real_handwritten=tuple(args.real_handwritten),
+        real_share=args.real_share, real_val=tuple(args.real_val)))
 
 
 def _run_detector(args: argparse.Namespace) -> int:
@@ -107,6 +107,9 @@ def _add_recognizer(train: argparse._SubParsersAction) -> None:
                             help="real labelled crops to mix into training (repeatable; KIND as for `ocrforge eval`)")
     recognizer.add_argument("--real-caseless", action="append", default=[], metavar="KIND:PATH",
                             help="as --real, for sets labelled in upper case whatever the print (SROIE): scored ignoring case")
+    recognizer.add_argument("--real-handwritten", action="append", default=[], metavar="KIND:PATH",
+                            help="as --real, for handwritten lines: each draw also slanted, stretched, with another pen "
+                                 "width and small elastic bends, as hands vary")
     recognizer.add_argument("--real-share", type=float, default=RecognizerTrainConfig.real_share,
                             help=f"share of every batch drawn from the real sets (default {RecognizerTrainConfig.real_share})")
     recognizer.add_argument("--real-val", action="append", default=[], metavar="KIND:PATH",

@@ -33,7 +33,7 @@ def _data_recipe(task: str, state: dict) -> str:
     if task == "recognizer" and for_plates:
         from ocrforge.train.recognizer import PLATE_VALIDATION_SETS
 
-        real, _, real_val, shares = _real_sets(lineage)
+        real, _, _, real_val, shares = _real_sets(lineage)
         return ("Fine-tuned from the general recognizer (the runs above it) on synthetic plate rows "
                 "(`ocrforge.data.synth.plates.plate_crop`: UK, EU (with coats of arms and inspection seals between groups), "
                 "US-state, Brazilian, numeric, dashed and two-row styles, bold and condensed train faces, angles up to 40°, "
@@ -69,7 +69,7 @@ def _data_recipe(task: str, state: dict) -> str:
         from ocrforge.train.detector import PLATE_VALIDATION_SETS
 
         # The plate runs' own real sets: the text detector's (the runs above) are its own recipe.
-        real, _, real_val, shares = _real_sets([e for e in lineage if (e.get("config") or {}).get("validation") == "plates"])
+        real, _, _, real_val, shares = _real_sets([e for e in lineage if (e.get("config") or {}).get("validation") == "plates"])
         return ("Fine-tuned from the text detector (the runs above it) on synthetic plates "
                 "(`ocrforge.data.synth.plates.plate_detection_sample`: loose plate crops and car photos, half each, train "
                 "faces, stream seeds >= 3600), each row of a plate's number boxed; captions, EU country codes and shop "
@@ -84,7 +84,7 @@ def _data_recipe(task: str, state: dict) -> str:
                 + ("." if real else ". No real image was trained on."))
     if task == "detector" and validation == "lines":
         lines_runs = [e for e in lineage if (e.get("config") or {}).get("validation") == "lines"]
-        real, _, real_val, _ = _real_sets(lines_runs)
+        real, _, _, real_val, _ = _real_sets(lines_runs)
         return ("Fine-tuned from the text detector (the runs above it) on real handwritten pages alone, each transcribed "
                 "line's polygon as one box (the smallest rotated rectangle around it); what the pages hold untranscribed "
                 "(stamps, printed forms, later notes) learnt as background; random rescaled 384x384 crops, each turned, "
@@ -94,7 +94,7 @@ def _data_recipe(task: str, state: dict) -> str:
     if task == "detector":
         from ocrforge.train.detector import VALIDATION_SETS as DETECTOR_SETS
 
-        real, _, real_val, shares = _real_sets(lineage)
+        real, _, _, real_val, shares = _real_sets(lineage)
         synthetic = ("Synthetic (`ocrforge.data.synth.scenes`): scenes 50%, pages 20%, phone photos of pages 30%, train font "
                      "split, stream seeds >= 2000, random rescaled 384x384 crops.")
         if real:
@@ -105,19 +105,20 @@ def _data_recipe(task: str, state: dict) -> str:
                 + "".join(f"; `{path}` (real)" for path in real_val) + "." + ("" if real else " No real image was trained on."))
     from ocrforge.train.recognizer import VALIDATION_SETS
 
-    real, caseless, real_val, shares = _real_sets(lineage)
+    real, caseless, handwritten, real_val, shares = _real_sets(lineage)
     synthetic = ("Synthetic (`ocrforge.data.synth`), training stream seeds >= 1000, train font split; recipe "
                  f"`{asdict(TRAINING)}` (`real_look` 0 in the stages trained before 2026-12-06).")
-    if real or caseless:
+    if real or caseless or handwritten:
+        named = ([f"`{spec}`" for spec in real] + [f"`{spec}` (caseless: upper-case labels scored in either case)" for spec in caseless]
+                 + [f"`{spec}` (handwritten: also slanted, stretched, pen width and elastic bends varied)" for spec in handwritten])
         synthetic += (f" Mixed in ({'/'.join(f'{s:.0%}' for s in shares)} of every batch), real crops augmented on every draw: "
-                      + ", ".join(f"`{spec}`" for spec in real)
-                      + "".join(f", `{spec}` (caseless: upper-case labels scored in either case)" for spec in caseless) + ".")
+                      + ", ".join(named) + ".")
     if validation == "lines":  # handwriting: the real lines alone
         sets = "; ".join(f"`{spec}` (real, by character error rate)" for spec in real_val)
     else:
         sets = "; ".join(f"{name} (seed {seed}, fonts {recipe.fonts})" for name, seed, recipe in VALIDATION_SETS)
         sets += "".join(f"; `{spec}` (real)" for spec in real_val)
-    return synthetic + " Validation sets: " + sets + "." + ("" if real or caseless else " No real image was trained on.")
+    return synthetic + " Validation sets: " + sets + "." + ("" if real or caseless or handwritten else " No real image was trained on.")
 
 
 def _inputs(state: dict, task: str) -> str:
@@ -135,18 +136,19 @@ def _inputs(state: dict, task: str) -> str:
     return text
 
 
-def _real_sets(lineage: list[dict]) -> tuple[list[str], list[str], list[str], list[float]]:
-    """The real sets every training run mixed in (plain, caseless), validated on, and their shares,
-    in order of first use; a config records each as the str() of a tuple."""
-    real, caseless, real_val, shares = [], [], [], []
+def _real_sets(lineage: list[dict]) -> tuple[list[str], list[str], list[str], list[str], list[float]]:
+    """The real sets every training run mixed in (plain, caseless, handwritten), validated on, and their
+    shares, in order of first use; a config records each as the str() of a tuple."""
+    real, caseless, handwritten, real_val, shares = [], [], [], [], []
+    mixed_in = (("real", real), ("real_caseless", caseless), ("real_handwritten", handwritten))
     for entry in lineage:
         config = entry.get("config") or {}
-        for key, found in (("real", real), ("real_caseless", caseless), ("real_val", real_val)):
+        for key, found in (*mixed_in, ("real_val", real_val)):
             found += [spec for spec in ast.literal_eval(config.get(key, "()")) if spec not in found]
-        if config.get("real", "()") != "()" or config.get("real_caseless", "()") != "()":
+        if any(config.get(key, "()") != "()" for key, _ in mixed_in):
             share = float(config.get("real_share", 0.5))
             shares += [share] if share not in shares else []
-    return real, caseless, real_val, shares
+    return real, caseless, handwritten, real_val, shares
 
 
 def _on(session: dict) -> str:

@@ -54,6 +54,7 @@ class RecognizerTrainConfig:
     # "lines" the real validation sets alone by character error rate (handwriting)
     real: tuple[str, ...] = ()  # KIND:PATH sets of real crops mixed into every chunk of training samples
     real_caseless: tuple[str, ...] = ()  # the same, for sets whose labels carry no case (SROIE): never teach case
+    real_handwritten: tuple[str, ...] = ()  # the same, for handwritten lines: also varied as hands vary
     real_share: float = 0.5  # the share of each batch drawn from the real sets (published practice: about half)
     real_val: tuple[str, ...] = ()  # KIND:PATH real validation sets, each reported on its own, scored case-insensitive alphanumeric
     model_args: dict = field(default_factory=dict)  # architecture settings (CRNNConfig fields...); a resumed run keeps its own

@@ -1,6 +1,6 @@
 """Real labelled crops mixed into recognizer training: loaded once, changed on every draw (geometry,
-blur, noise, JPEG, light) so that a few thousand photos are not learnt by heart, and marked caseless
-where their labels carry no case (SROIE)."""
+blur, noise, JPEG, light; handwritten lines also slant, width, pen and small bends) so that a few
+thousand photos are not learnt by heart, and marked caseless where their labels carry no case (SROIE)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ocrforge.data.readers import open_dataset
+from ocrforge.data.synth.background import _lowfreq
 from ocrforge.data.synth.degrade import degrade
 from ocrforge.preprocess import prepare_crop, resize_to_height, to_gray
 from ocrforge.text.charset import Charset
@@ -30,12 +31,14 @@ class RealSource:
     images: list[np.ndarray]  # gray uint8, at most KEEP_HEIGHT high
     texts: list[str]
     caseless: bool  # labels in upper case whatever the print shows: never teach case
+    handwritten: bool = False  # handwritten lines: each draw also varied as hands vary (vary_hand)
 
     def __len__(self) -> int:
         return len(self.texts)
 
 
-def load_real(spec: str, charset: Charset, caseless: bool = False, limit: int | None = None) -> RealSource:
+def load_real(spec: str, charset: Charset, caseless: bool = False, limit: int | None = None,
+              handwritten: bool = False) -> RealSource:
     """The crops of a `KIND:PATH` set whose text the charset can write (others are left out: the
     training log gives how many were kept); caseless labels are upper-cased, as the loss expects them."""
     images, texts, dropped = [], [], 0
@@ -51,7 +54,7 @@ def load_real(spec: str, charset: Charset, caseless: bool = False, limit: int | 
         texts.append(text)
     if not texts:
         raise ValueError(f"{spec}: no crop with a text the charset can write ({dropped} left out)")
-    return RealSource(name, images, texts, caseless)
+    return RealSource(name, images, texts, caseless, handwritten)
 
 
 def _jitter_geometry(gray: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -65,6 +68,27 @@ def _jitter_geometry(gray: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     moved = corners + sign * rng.uniform(-inward, outward, (4, 2)).astype(np.float32)
     matrix = cv2.getPerspectiveTransform(moved, corners)
     return cv2.warpPerspective(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def vary_hand(gray: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A real handwritten line as another hand might have written it: slanted further one way or the
+    other, wider or narrower, with a thicker or thinner pen, its strokes bent a little (elastic
+    distortion, the augmentation handwriting recognizers train with)."""
+    h, w = gray.shape
+    slant, stretch = rng.uniform(-0.3, 0.3), rng.uniform(0.8, 1.2)
+    shear = np.float32([[stretch, slant, abs(slant) * h / 2 - slant * h / 2], [0, 1, 0]])
+    gray = cv2.warpAffine(gray, shear, (max(1, int(w * stretch + abs(slant) * h)), h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)
+    pen = rng.random()
+    if pen < 0.25:  # dark ink on light paper: a grey erosion thickens the strokes
+        gray = cv2.erode(gray, np.ones((2, 2), np.uint8))
+    elif pen < 0.4:
+        gray = cv2.dilate(gray, np.ones((2, 2), np.uint8))
+    h, w = gray.shape
+    amount = rng.uniform(0.0, 0.04) * h  # up to 2.5 px at the 64 px a line is kept at
+    dx, dy = ((_lowfreq(rng, h, w, max(2, w // (2 * h))) - 0.5) * 2 * amount for _ in range(2))
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    return cv2.remap(gray, xx + dx, yy + dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def augment_real(gray: np.ndarray, rng: np.random.Generator, strength: float = 0.7) -> np.ndarray:
@@ -96,7 +120,8 @@ class RealMix:
         for k in picks:
             source = self.sources[k]
             i = int(rng.integers(len(source)))
-            out.append(Sample(prepare_crop(augment_real(source.images[i], rng), self.height), source.texts[i], source.caseless))
+            image = vary_hand(source.images[i], rng) if source.handwritten and rng.random() < 0.8 else source.images[i]
+            out.append(Sample(prepare_crop(augment_real(image, rng), self.height), source.texts[i], source.caseless))
         return out
 
     def mixed(self, chunks: Iterator[list[Sample]], rng: np.random.Generator) -> Iterator[list[Sample]]:

@@ -87,11 +87,13 @@ def _training_chunks(cfg: RecognizerTrainConfig, step: int, rng: np.random.Gener
 
 def _with_real(cfg: RecognizerTrainConfig, chunks, source: str, charset: Charset, rng: np.random.Generator, height: int):
     """The synthetic chunks with cfg.real_share of each replaced by real crops, when real sets are given."""
-    specs = [(spec, False) for spec in cfg.real] + [(spec, True) for spec in cfg.real_caseless]
+    specs = ([(spec, False, False) for spec in cfg.real] + [(spec, True, False) for spec in cfg.real_caseless]
+             + [(spec, False, True) for spec in cfg.real_handwritten])
     if not specs:
         return chunks, source
-    mix = RealMix([load_real(spec, charset, caseless) for spec, caseless in specs], cfg.real_share, height)
-    sets = ", ".join(f"{s.name} {len(s):,}{' (caseless)' if s.caseless else ''}" for s in mix.sources)
+    mix = RealMix([load_real(spec, charset, caseless, handwritten=hand) for spec, caseless, hand in specs], cfg.real_share, height)
+    sets = ", ".join(f"{s.name} {len(s):,}{' (caseless)' if s.caseless else ''}{' (handwritten)' if s.handwritten else ''}"
+                     for s in mix.sources)
     return mix.mixed(chunks, rng), f"{source}; {cfg.real_share:.0%} real: {sets}"
 
 

@@ -43,9 +43,15 @@ def _plate_sample(seed: int, index: int) -> tuple[np.ndarray, str]:
     return plate_crop(seed, index)
 
 
+def _handwriting_sample(seed: int, index: int) -> tuple[np.ndarray, str]:
+    from ocrforge.data.synth.handwriting import handwritten_line
+
+    return handwritten_line(seed, index)
+
+
 # What a shard can hold: word and line crops (the general recognizer), words set along arcs (more
-# for the attention decoder), or plate rows (the plate recognizer).
-SAMPLERS = {"words": _word_sample, "arched": _arched_sample, "plates": _plate_sample}
+# for the attention decoder), plate rows (the plate recognizer) or handwritten-looking lines.
+SAMPLERS = {"words": _word_sample, "arched": _arched_sample, "plates": _plate_sample, "handwriting": _handwriting_sample}
 
 
 def render_shard(seed: int, start: int, count: int, kind: str = "words", max_width: int = 1024) -> Shard:
