@@ -2,7 +2,7 @@ import unicodedata
 
 import numpy as np
 
-from ocrforge.data.synth.handwriting import french_line, hand_faces, handwritten_line
+from ocrforge.data.synth.handwriting import french_words, french_line, hand_faces, handwritten_line
 from ocrforge.data.synth.shards import render_shard
 from ocrforge.text.charset import LATIN
 
@@ -15,6 +15,8 @@ def test_lines_are_deterministic_french_and_in_the_handwriting_charset():
     assert all(t == unicodedata.normalize("NFC", t) and set(t) <= set(LATIN) for t in texts)
     assert any(set(t) & set("éèàêç’") for t in texts)  # French: accents and elisions occur
     assert all(12 <= len(t) <= 80 for t in texts)
+    words, _ = french_words()  # every word the lines are made of can be written, not only those drawn here
+    assert len(words) > 30_000 and all(set(w) <= set(LATIN) for w in words)
 
 
 def test_ink_is_darker_than_the_paper_and_spans_the_line():

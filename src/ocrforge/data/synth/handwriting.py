@@ -23,6 +23,7 @@ from ocrforge.data.synth.background import _lowfreq
 from ocrforge.data.synth.degrade import defocus, jpeg, noise
 from ocrforge.data.synth.fonts import FontFace, load_faces
 from ocrforge.data.synth.render import load_font
+from ocrforge.text.charset import LATIN
 
 Rng = np.random.Generator
 
@@ -55,10 +56,13 @@ def hand_faces(split: str = "train") -> tuple[FontFace, ...]:
 
 
 @lru_cache(maxsize=1)
-def _french_words() -> tuple[tuple[str, ...], np.ndarray]:
+def french_words() -> tuple[tuple[str, ...], np.ndarray]:
+    """The French words lines are made of (the handwriting charset can write them all) and the chance of each."""
     from ocrforge.text.lexicon import built_in_frequencies
 
-    frequencies = {w: f for w, f in built_in_frequencies("french").items() if w.isalpha() and (len(w) > 1 or w in "aày")}
+    writable = set(LATIN)  # the handwriting recognizer's charset: the list also holds names like "são"
+    frequencies = {w: f for w, f in built_in_frequencies("french").items()
+                   if w.isalpha() and set(w) <= writable and (len(w) > 1 or w in "aày")}
     words = tuple(frequencies)
     p = np.sqrt(np.array([frequencies[w] for w in words]))  # flattened: rarer words seen more often than in prose
     return words, p / p.sum()
@@ -66,7 +70,7 @@ def _french_words() -> tuple[tuple[str, ...], np.ndarray]:
 
 def french_line(rng: Rng) -> str:
     """A line of French as wills and letters run: frequent words, elisions, capitals, commas, dates, numbers."""
-    words, p = _french_words()
+    words, p = french_words()
     target = int(rng.integers(*LINE_CHARS))
     parts: list[str] = []
     while sum(len(w) + 1 for w in parts) < target:
