@@ -55,6 +55,8 @@ ROWS = [
     Row("Whole scanned pages (Tesseract's test pages), character errors ↓", "pages_tesseract", "cer", False, 2),
     Row("Finding words in real scene photos (ICDAR 2003 val.), H-mean ↑", "val/ic03_scenes", "det_hmean", True, 1),
     Row("Licence plates in real European car photos, plates right ↑", "plates_real_dev", "accuracy", True, 1),
+    Row("Real licence plate crops (Brazil, val.; RapidOCR without its detector), plates right ↑", "br_plates_val",
+        "accuracy", True, 1, engines={"rapidocr": "rapidocr-rec"}),
     Row("Licence plates in car photos (synthetic), plates right ↑", "car_photos", "accuracy", True, 1),
     Row("House numbers (synthetic; RapidOCR without its detector), numbers right ↑", "house_numbers", "accuracy", True, 1,
         engines={"rapidocr": "rapidocr-rec"}),
