@@ -2,7 +2,7 @@ import unicodedata
 
 import numpy as np
 
-from ocrforge.data.synth.handwriting import french_words, french_line, hand_faces, handwritten_line
+from ocrforge.data.synth.handwriting import french_line, french_words, hand_faces, handwritten_line
 from ocrforge.data.synth.shards import render_shard
 from ocrforge.text.charset import LATIN
 

@@ -8,7 +8,7 @@ import numpy as np
 Rng = np.random.Generator
 
 
-def _lowfreq(rng: Rng, h: int, w: int, cells: int) -> np.ndarray:
+def lowfreq(rng: Rng, h: int, w: int, cells: int) -> np.ndarray:
     """Smooth random field in [0, 1]: a few random cells blown up with cubic interpolation."""
     small = rng.random((max(2, cells * h // max(w, 1) + 2), cells + 2)).astype(np.float32)
     return np.clip(cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC), 0, 1)
@@ -26,8 +26,8 @@ def background(rng: Rng, h: int, w: int, color: np.ndarray) -> np.ndarray:
     elif kind == "noise":
         base += rng.normal(0, rng.uniform(4, 20), size=(h, w, 1)).astype(np.float32)
     elif kind == "texture":
-        field = _lowfreq(rng, h, w, int(rng.integers(2, 12))) - 0.5
-        grain = _lowfreq(rng, h, w, int(rng.integers(20, 60))) - 0.5
+        field = lowfreq(rng, h, w, int(rng.integers(2, 12))) - 0.5
+        grain = lowfreq(rng, h, w, int(rng.integers(20, 60))) - 0.5
         base += (field[..., None] * rng.uniform(20, 90) + grain[..., None] * rng.uniform(0, 40))
         if rng.random() < 0.3:  # ruled or striped paper
             period = int(rng.integers(4, 30))

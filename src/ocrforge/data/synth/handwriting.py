@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ocrforge.data.synth.background import _lowfreq
+from ocrforge.data.synth.background import lowfreq
 from ocrforge.data.synth.degrade import defocus, jpeg, noise
 from ocrforge.data.synth.fonts import FontFace, load_faces
 from ocrforge.data.synth.render import load_font
@@ -138,8 +138,8 @@ def _hand(ink: np.ndarray, rng: Rng) -> np.ndarray:
         ink = cv2.erode(ink, np.ones((2, 2), np.uint8))
     h, w = ink.shape
     amount = rng.uniform(0.5, 3.0)
-    dx = (_lowfreq(rng, h, w, max(2, w // 60)) - 0.5) * 2 * amount
-    dy = (_lowfreq(rng, h, w, max(2, w // 60)) - 0.5) * 2 * amount
+    dx = (lowfreq(rng, h, w, max(2, w // 60)) - 0.5) * 2 * amount
+    dy = (lowfreq(rng, h, w, max(2, w // 60)) - 0.5) * 2 * amount
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     return cv2.remap(ink, xx + dx, yy + dy, cv2.INTER_LINEAR)
 
@@ -180,13 +180,13 @@ def _on_paper(ink: np.ndarray, own_ink: np.ndarray, rng: Rng) -> np.ndarray:
     """Ink on aged paper, maybe ruled, maybe cut along the line with white outside, then scanned."""
     h, w = ink.shape
     paper_tone = rng.uniform(150, 235)
-    paper = paper_tone + (_lowfreq(rng, h, w, int(rng.integers(2, 8))) - 0.5) * rng.uniform(0, 50)
-    paper += (_lowfreq(rng, h, w, int(rng.integers(30, 80))) - 0.5) * rng.uniform(0, 20)  # grain
+    paper = paper_tone + (lowfreq(rng, h, w, int(rng.integers(2, 8))) - 0.5) * rng.uniform(0, 50)
+    paper += (lowfreq(rng, h, w, int(rng.integers(30, 80))) - 0.5) * rng.uniform(0, 20)  # grain
     if rng.random() < 0.25:  # ruled paper: a faint line under the writing
         y = int(h * rng.uniform(0.65, 0.9))
         cv2.line(paper, (0, y), (w, y), float(paper_tone * rng.uniform(0.7, 0.9)), 1)
     ink_tone = rng.uniform(10, min(110, paper_tone - 50))
-    fade = 1 - _lowfreq(rng, h, w, max(2, w // 40)) * rng.uniform(0, 0.5)  # iron-gall ink fades unevenly
+    fade = 1 - lowfreq(rng, h, w, max(2, w // 40)) * rng.uniform(0, 0.5)  # iron-gall ink fades unevenly
     image = paper * (1 - ink * fade) + ink_tone * ink * fade
     if rng.random() < 0.5:  # cut along the line's polygon, as archives' line images are
         band = cv2.dilate((own_ink > 0.2).astype(np.uint8), np.ones((max(3, h // 3), max(3, h // 2)), np.uint8))

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ocrforge.data.synth.background import _lowfreq, background
+from ocrforge.data.synth.background import background, lowfreq
 from ocrforge.data.synth.degrade import degrade
 from ocrforge.data.synth.fonts import FontFace, load_faces
 from ocrforge.data.synth.render import load_font
@@ -201,7 +201,7 @@ def _wall(rng: Rng) -> np.ndarray:
         plank = rng.uniform(8, 30)
         pos = across + rng.uniform(0, plank)
         index = np.floor(pos / plank)
-        warp = _lowfreq(rng, _H, _W, 3) * rng.uniform(2, 8)
+        warp = lowfreq(rng, _H, _W, 3) * rng.uniform(2, 8)
         grain = np.sin(across * rng.uniform(0.6, 2.0) + warp + along * rng.uniform(0, 0.05))
         base = _jitter(rng, np.float32([140, 95, 55]), 25)
         shade = rng.normal(0, 12, 64).astype(np.float32)[(index % 64).astype(np.int64)]
@@ -216,7 +216,7 @@ def _wall(rng: Rng) -> np.ndarray:
         return base * light[..., None] + fine * rng.uniform(2, 6)
     if kind == 3:  # stucco or concrete: blotches and grain
         base = _jitter(rng, np.float32(rng.choice([[215, 205, 185], [190, 190, 185], [230, 225, 210], [160, 150, 135]])), 25)
-        blotch = _lowfreq(rng, _H, _W, int(rng.integers(2, 8))) - 0.5
+        blotch = lowfreq(rng, _H, _W, int(rng.integers(2, 8))) - 0.5
         grain = cv2.GaussianBlur(fine, (0, 0), rng.uniform(0.5, 1.2))
         return base + blotch[..., None] * rng.uniform(10, 60) + grain[..., None] * rng.uniform(8, 25)
     return background(rng, _H, _W, np.float32(rng.uniform(20, 235, 3)))  # painted: flat, gradient, texture, clutter
