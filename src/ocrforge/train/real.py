@@ -14,8 +14,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ocrforge.data.readers import open_dataset
-from ocrforge.data.synth.background import lowfreq
-from ocrforge.data.synth.degrade import degrade
+from ocrforge.data.synth.degrade import bend, degrade
 from ocrforge.preprocess import prepare_crop, resize_to_height, to_gray
 from ocrforge.text.charset import Charset
 from ocrforge.train.batches import Sample
@@ -86,9 +85,7 @@ def vary_hand(gray: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         gray = cv2.dilate(gray, np.ones((2, 2), np.uint8))
     h, w = gray.shape
     amount = rng.uniform(0.0, 0.04) * h  # up to 2.5 px at the 64 px a line is kept at
-    dx, dy = ((lowfreq(rng, h, w, max(2, w // (2 * h))) - 0.5) * 2 * amount for _ in range(2))
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    return cv2.remap(gray, xx + dx, yy + dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return bend(gray, rng, amount, max(2, w // (2 * h)), cv2.BORDER_REPLICATE)
 
 
 def augment_real(gray: np.ndarray, rng: np.random.Generator, strength: float = 0.7) -> np.ndarray:

@@ -104,3 +104,14 @@ def degrade(img: np.ndarray, rng: Rng, strength: float, text_height: float | Non
     if rng.random() < 0.4 * strength:
         img = jpeg(img, rng)
     return np.clip(img, 0, 255)
+
+
+def bend(img: np.ndarray, rng: Rng, amount: float, cells: int, border: int = cv2.BORDER_CONSTANT) -> np.ndarray:
+    """Elastic distortion: every pixel moved by up to `amount` px along smooth random fields of about
+    `cells` cells across, as a moving hand bends its strokes."""
+    from ocrforge.data.synth.background import lowfreq
+
+    h, w = img.shape[:2]
+    dx, dy = ((lowfreq(rng, h, w, cells) - 0.5) * 2 * amount for _ in range(2))
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    return cv2.remap(img, xx + dx, yy + dy, cv2.INTER_LINEAR, borderMode=border)

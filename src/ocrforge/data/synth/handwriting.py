@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ocrforge.data.synth.background import lowfreq
-from ocrforge.data.synth.degrade import defocus, jpeg, noise
+from ocrforge.data.synth.degrade import bend, defocus, jpeg, noise
 from ocrforge.data.synth.fonts import FontFace, load_faces
 from ocrforge.data.synth.render import load_font
 from ocrforge.text.charset import LATIN
@@ -136,12 +136,7 @@ def _hand(ink: np.ndarray, rng: Rng) -> np.ndarray:
         ink = cv2.dilate(ink, np.ones((2, 2), np.uint8), iterations=int(rng.integers(1, 3)))
     elif pen < 0.45:
         ink = cv2.erode(ink, np.ones((2, 2), np.uint8))
-    h, w = ink.shape
-    amount = rng.uniform(0.5, 3.0)
-    dx = (lowfreq(rng, h, w, max(2, w // 60)) - 0.5) * 2 * amount
-    dy = (lowfreq(rng, h, w, max(2, w // 60)) - 0.5) * 2 * amount
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    return cv2.remap(ink, xx + dx, yy + dy, cv2.INTER_LINEAR)
+    return bend(ink, rng, rng.uniform(0.5, 3.0), max(2, ink.shape[1] // 60))
 
 
 def _ink_box(ink: np.ndarray) -> tuple[int, int, int, int]:
