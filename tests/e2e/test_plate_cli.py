@@ -133,7 +133,8 @@ class _FixedBoxes:
     def __init__(self, *quads: np.ndarray) -> None:
         self.quads = quads
 
-    def detect(self, image: np.ndarray, max_side: int, params: BoxParams = BoxParams(), min_side: int = 0) -> list[Detection]:
+    def detect(self, image: np.ndarray, max_side: int, params: BoxParams = BoxParams(), min_side: int = 0,
+               enlarge_sparse: bool = True) -> list[Detection]:
         return [Detection(q.astype(np.float32), 0.9) for q in self.quads]
 
 

@@ -164,6 +164,19 @@ def test_fine_print_in_a_small_image_is_looked_at_again_enlarged(ocr, monkeypatc
     assert max(small.shape[:2]) < 1280 and enlarged >= as_is + 0.05 and enlarged >= 0.8
 
 
+def test_a_photo_of_few_small_words_is_looked_at_again_enlarged(ocr, scenes):
+    # Scenes of 4-15 words at 0.4x: a street photo's distant signs. Few words do not make a page, yet
+    # they are enlarged too; the plate reader's way (enlarge_sparse=False) keeps them at their own size.
+    enlarged, as_is = MatchScore(), MatchScore()
+    for item in scenes:
+        small = cv2.resize(item.image, None, fx=0.4, fy=0.4, interpolation=cv2.INTER_AREA)
+        truth = [q * 0.4 for q in item.quads]
+        enlarged.add(score_image([d.quad for d in ocr.detector.detect(small)], truth))
+        as_is.add(score_image([d.quad for d in ocr.detector.detect(small, enlarge_sparse=False)], truth))
+    print(f"enlarged P {enlarged.precision:.3f} R {enlarged.recall:.3f}; as is P {as_is.precision:.3f} R {as_is.recall:.3f}")
+    assert enlarged.recall >= as_is.recall + 0.1 and enlarged.recall >= 0.85 and enlarged.precision >= as_is.precision
+
+
 @pytest.mark.slow
 def test_eval_detector_scores_a_set_in_either_format_and_names_a_bad_image(ocr, scenes, tmp_path):
     from ocrforge.data.readers.boxes import save_boxes

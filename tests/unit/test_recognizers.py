@@ -23,7 +23,12 @@ def tiny_batch():
 @pytest.mark.slow
 def test_a_few_steps_lower_the_loss(arch, tiny_batch):
     torch.manual_seed(0)
-    model = create(arch)
+    losses = _losses_of_a_few_steps(create(arch), tiny_batch)
+    assert np.isfinite(losses).all()
+    assert losses[-1] < 0.8 * losses[0]
+
+
+def _losses_of_a_few_steps(model: torch.nn.Module, tiny_batch, steps: int = 12) -> list[float]:
     crops, texts = tiny_batch
     batch = make_batch(crops, texts, Charset(model.config.charset))
     images = torch.from_numpy(batch["images"])
@@ -31,14 +36,13 @@ def test_a_few_steps_lower_the_loss(arch, tiny_batch):
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
     model.train()
     losses = []
-    for _ in range(12):
+    for _ in range(steps):
         loss = model(images, targets)["loss"]
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
-    assert np.isfinite(losses).all()
-    assert losses[-1] < 0.8 * losses[0]
+    return losses
 
 
 # CTC recognizers emit one frame per `width_stride` columns; attention decoders emit tokens instead.
@@ -139,4 +143,40 @@ def test_a_64_pixel_crnn_takes_a_32_pixel_parents_weights_and_runs_at_its_own_he
     recognizer = Recognizer(tmp_path / "tall.onnx")
     assert (recognizer.info.input_height, recognizer.info.width_stride) == (64, 8)
     assert recognizer.prepare(np.full((20, 90, 3), 200, np.uint8)).shape[0] == 64
+    assert len(recognizer.recognize([np.full((20, 90, 3), 200, np.uint8)])) == 1
+
+
+def test_a_crnn_on_the_depthwise_separable_backbone_trains_exports_and_takes_a_vgg_parents_sequence_model(tmp_path, tiny_batch):
+    from ocrforge.export.onnx import export_checkpoint
+    from ocrforge.runtime.recognizer import Recognizer
+    from ocrforge.train.config import RecognizerTrainConfig, RunConfig
+    from ocrforge.train.session import TrainingSession
+
+    torch.manual_seed(0)
+    args = {"channels": [8, 16, 24, 32, 40], "lstm_hidden": 16}
+    parent = create("crnn", **args).eval()
+    for height, stride in ((32, 4), (64, 8)):  # the same columns as the VGG stages give
+        light = create("crnn", backbone="lcnet", input_height=height, **args).eval()
+        with torch.no_grad():
+            assert light(torch.rand(2, 1, height, 200) * 255)["logits"].shape == (2, 200 // stride, parent.config.num_classes)
+    with pytest.raises(ValueError, match="backbone"):
+        create("crnn", backbone="resnet")
+
+    torch.save({"model": parent.state_dict(), "step": 5, "arch": "crnn"}, tmp_path / "parent.pt")
+    light = create("crnn", backbone="lcnet", **args)
+    run = RunConfig(out=tmp_path / "run", steps=5, batch_size=4, lr=1e-3, val_every=5, warmup=1, weight_decay=0.0,
+                    init_from=tmp_path / "parent.pt", device="cpu")
+    TrainingSession(run, "crnn", light, RecognizerTrainConfig(run=run))
+    own = light.state_dict()
+    taken = {k for k, v in parent.state_dict().items() if k in own and torch.equal(own[k], v)}
+    assert {k for k in own if k.startswith(("rnn.", "head."))} <= taken  # the sequence model and CTC head
+    assert not any(k.startswith("features.") and k.endswith("weight") and own[k].dim() == 4 for k in taken)  # no convolution
+
+    losses = _losses_of_a_few_steps(light, tiny_batch)
+    assert losses[-1] < 0.8 * losses[0]
+
+    torch.save({"model": light.state_dict(), "arch": "crnn", "model_args": light.model_args(), "step": 12}, tmp_path / "light.pt")
+    export_checkpoint(tmp_path / "light.pt", tmp_path / "light.onnx")
+    recognizer = Recognizer(tmp_path / "light.onnx")
+    assert (recognizer.info.input_height, recognizer.info.width_stride) == (32, 4)
     assert len(recognizer.recognize([np.full((20, 90, 3), 200, np.uint8)])) == 1

@@ -13,6 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ocrforge.models.caseless import case_pairs, fold_case
+from ocrforge.models.lcnet import lcnet_features
 from ocrforge.models.registry import register
 from ocrforge.text.charset import PRINTABLE_ASCII
 
@@ -20,6 +21,7 @@ from ocrforge.text.charset import PRINTABLE_ASCII
 # 32 px for print; 64 px for handwriting, whose strokes need the detail: its fourth stage pools 4x2
 # instead of 2x1, so a line gives the same feature columns as at 32 px, and a 32-px model's weights fit.
 INPUT_HEIGHTS = (32, 64)
+BACKBONES = ("vgg", "lcnet")  # plain 3x3 stages as in the paper; depthwise-separable ones (models/lcnet.py)
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class CRNNConfig:
     charset: str = PRINTABLE_ASCII  # characters read; the blank is added as class 0
     input_height: int = 32  # crops are scaled to this height (INPUT_HEIGHTS), width follows the aspect ratio
     channels: tuple[int, ...] = (32, 64, 128, 192, 256)  # conv stages; the last collapses height to 1
+    backbone: str = "vgg"  # one of BACKBONES
     lstm_hidden: int = 128  # per direction
     lstm_layers: int = 2
     dropout: float = 0.1
@@ -41,15 +44,17 @@ def _conv(c_in: int, c_out: int, kernel=(3, 3), padding=(1, 1)) -> nn.Sequential
 
 
 def sequence_encoder(channels: tuple[int, ...], lstm_hidden: int, lstm_layers: int, dropout: float,
-                     input_height: int = 32) -> tuple[nn.Sequential, nn.LSTM]:
+                     input_height: int = 32, backbone: str = "vgg") -> tuple[nn.Sequential, nn.LSTM]:
     """CRNN's encoder, shared by every recognizer that reads feature columns (CRNN, Attention-OCR):
-    conv stages that collapse a 32-pixel-high crop to one row of W/4 columns (a 64-pixel-high one to W/8),
+    conv stages (plain 3x3 ones, or depthwise-separable with backbone="lcnet") that collapse a 32-pixel-high crop to one row of W/4 columns (a 64-pixel-high one to W/8),
     then a deep BiLSTM. Built as two modules named `features` and `rnn` by their owners, so weights move
     between them."""
     if input_height not in INPUT_HEIGHTS:
         raise ValueError(f"the CRNN takes input {' or '.join(map(str, INPUT_HEIGHTS))} pixels high, not {input_height}")
+    if backbone not in BACKBONES:
+        raise ValueError(f"unknown backbone {backbone!r} (one of {', '.join(BACKBONES)})")
     c1, c2, c3, c4, c5 = channels
-    features = nn.Sequential(
+    features = lcnet_features(channels, input_height) if backbone == "lcnet" else nn.Sequential(
         _conv(1, c1), nn.MaxPool2d(2, 2),  # 32 -> 16, W -> W/2
         _conv(c1, c2), nn.MaxPool2d(2, 2),  # 16 -> 8, W/2 -> W/4
         _conv(c2, c3), nn.MaxPool2d((2, 1)),  # 8 -> 4
@@ -79,7 +84,9 @@ class CRNN(nn.Module):
         self.config = config
         self.width_stride = 4 * config.input_height // 32  # input columns per output frame
         self.features, self.rnn = sequence_encoder(config.channels, config.lstm_hidden, config.lstm_layers, config.dropout,
-                                                   config.input_height)
+                                                   config.input_height, config.backbone)
+        if config.backbone != "vgg":  # other stages share no shapes with the VGG ones they would grow from
+            self.growable = ("rnn.weight_ih_l0", "head.")
         self.head = nn.Linear(2 * config.lstm_hidden, config.num_classes)
         self.case_classes = case_pairs(config.charset, 1)  # class 0 is the blank
 

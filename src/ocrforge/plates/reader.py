@@ -208,7 +208,9 @@ class PlateReader:
 
     def _find(self, pixels: np.ndarray, seen: np.ndarray, max_side: int, min_score: float, region: str) -> list[PlateRead]:
         charset = self.recognizer.info.charset
-        quads = [reading_quad(d.quad) for d in self.detector.detect(seen, max_side, PLATE_BOX_PARAMS, min_side=PLATE_MIN_SIDE)]
+        # Small rows are looked at closer below (_zoom_in), not by enlarging the whole photo.
+        quads = [reading_quad(d.quad) for d in self.detector.detect(
+            seen, max_side, PLATE_BOX_PARAMS, min_side=PLATE_MIN_SIDE, enlarge_sparse=False)]
         if not quads:
             return []
         quads = self._zoom_in(seen, quads)
@@ -244,7 +246,8 @@ class PlateReader:
             zoom = ZOOM_TEXT_PX / max(piece.height, 1.0)
             closer = cv2.resize(window, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
             found = [reading_quad(d.quad / zoom + np.float32([x0, y0]))
-                     for d in self.detector.detect(closer, DEFAULT_MAX_SIDE, PLATE_BOX_PARAMS, min_side=PLATE_MIN_SIDE)]
+                     for d in self.detector.detect(closer, DEFAULT_MAX_SIDE, PLATE_BOX_PARAMS, min_side=PLATE_MIN_SIDE,
+                                                   enlarge_sparse=False)]
             # The same row: centred on its line, and reaching no further along it than the window.
             same_row = [q for q in found if abs(piece.across(q.mean(axis=0))) < piece.height / 2
                         and abs(piece.along(q.mean(axis=0))) < piece.half_width + reach[0]]
