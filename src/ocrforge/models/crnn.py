@@ -46,9 +46,9 @@ def _conv(c_in: int, c_out: int, kernel=(3, 3), padding=(1, 1)) -> nn.Sequential
 def sequence_encoder(channels: tuple[int, ...], lstm_hidden: int, lstm_layers: int, dropout: float,
                      input_height: int = 32, backbone: str = "vgg") -> tuple[nn.Sequential, nn.LSTM]:
     """CRNN's encoder, shared by every recognizer that reads feature columns (CRNN, Attention-OCR):
-    conv stages (plain 3x3 ones, or depthwise-separable with backbone="lcnet") that collapse a 32-pixel-high crop to one row of W/4 columns (a 64-pixel-high one to W/8),
-    then a deep BiLSTM. Built as two modules named `features` and `rnn` by their owners, so weights move
-    between them."""
+    conv stages (plain 3x3 ones, or depthwise-separable with backbone="lcnet") that collapse a 32-pixel-high
+    crop to one row of W/4 columns (a 64-pixel-high one to W/8), then a deep BiLSTM. Built as two modules
+    named `features` and `rnn` by their owners, so weights move between them."""
     if input_height not in INPUT_HEIGHTS:
         raise ValueError(f"the CRNN takes input {' or '.join(map(str, INPUT_HEIGHTS))} pixels high, not {input_height}")
     if backbone not in BACKBONES:

@@ -93,7 +93,9 @@ class Detector:
         if typical > LARGE_TEXT_PX:
             return scale * LARGE_TARGET_PX / typical
         dense = len(quads) >= DENSE_WORDS
-        small, target = (SMALL_TEXT_PX, TARGET_TEXT_PX) if dense or not enlarge_sparse else (SPARSE_SMALL_TEXT_PX, SPARSE_TARGET_TEXT_PX)
+        small, target = (SMALL_TEXT_PX, TARGET_TEXT_PX)
+        if not dense and enlarge_sparse:
+            small, target = SPARSE_SMALL_TEXT_PX, SPARSE_TARGET_TEXT_PX
         if typical < small:
             larger = min(scale * target / typical, float(np.sqrt(MAX_PIXELS / (h * w))))
             if not (dense or enlarge_sparse):
