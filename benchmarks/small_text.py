@@ -53,11 +53,11 @@ def main() -> None:
     for name, folder in folders.items():
         items = [(load_image(item.image_path), item) for item in read_boxes(folder)]
         for scale in SCALES:
+            shrunk = [(pixels if scale == 1.0 else cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), item)
+                      for pixels, item in items]
             for mode, enlarge in MODES.items():
                 total, seconds = MatchScore(), 0.0
-                for pixels, item in tqdm(items, desc=f"{name} {scale}x {mode}", leave=False):
-                    if scale != 1.0:
-                        pixels = cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+                for pixels, item in tqdm(shrunk, desc=f"{name} {scale}x {mode}", leave=False):
                     start = time.perf_counter()
                     found = [d.quad for d in detector.detect(pixels, enlarge_sparse=enlarge)]
                     seconds += time.perf_counter() - start

@@ -92,14 +92,14 @@ class Detector:
         typical = float(np.median(heights)) * self.output_stride  # in detector-input pixels
         if typical > LARGE_TEXT_PX:
             return scale * LARGE_TARGET_PX / typical
-        dense = len(quads) >= DENSE_WORDS
-        small, target = (SMALL_TEXT_PX, TARGET_TEXT_PX)
-        if not dense and enlarge_sparse:
-            small, target = SPARSE_SMALL_TEXT_PX, SPARSE_TARGET_TEXT_PX
+        if len(quads) >= DENSE_WORDS:
+            small, target, ceiling = SMALL_TEXT_PX, TARGET_TEXT_PX, float("inf")
+        elif enlarge_sparse:
+            small, target, ceiling = SPARSE_SMALL_TEXT_PX, SPARSE_TARGET_TEXT_PX, float("inf")
+        else:  # at most the image's own size
+            small, target, ceiling = SMALL_TEXT_PX, TARGET_TEXT_PX, 1.0
         if typical < small:
-            larger = min(scale * target / typical, float(np.sqrt(MAX_PIXELS / (h * w))))
-            if not (dense or enlarge_sparse):
-                larger = min(larger, 1.0)
+            larger = min(scale * target / typical, float(np.sqrt(MAX_PIXELS / (h * w))), ceiling)
             if larger > 1.1 * scale:  # a look that is hardly larger would find the same boxes
                 return larger
         return None
