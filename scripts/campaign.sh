@@ -10,6 +10,8 @@
 # small enough to commit); RUN/best.pt replaces weights/crnn.onnx only when the mean of the real validation
 # splits rises and none drops by more than a point (docs/training.md). Run it in the background:
 #   nohup bash scripts/campaign.sh 150 > runs/campaign.log 2>&1 &
+# A new stage may grow the network: MODEL_ARGS='{"channels": [...], ...}' wider than the state's, and
+# SECONDS_PER_STEP to match the wider network's step time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:?usage: campaign.sh MINUTES [RUN]}
@@ -20,9 +22,9 @@ R=../shared/data/train_real
 
 if [ -f "$run/last.pt" ]; then  # the same stage again: its schedule's length is in its lineage
   start=(--resume --steps "$(python3 -c "import torch; print(torch.load('$run/last.pt', weights_only=False)['lineage'][-1]['config']['steps'])")")
-else  # a new stage, the state's architecture (a wider --model-args here would grow it)
+else  # a new stage: the state's architecture, or MODEL_ARGS (JSON) with wider channels to grow it
   start=(--init-from "$state" --steps "$(python3 -c "print(max(500, int($minutes * 60 / $seconds_per_step)))")"
-         --model-args "$(python3 -c "import json, torch; a = torch.load('$state', weights_only=False)['model_args']; print(json.dumps({k: a[k] for k in ('channels', 'lstm_hidden', 'lstm_layers')}))")")
+         --model-args "${MODEL_ARGS:-$(python3 -c "import json, torch; a = torch.load('$state', weights_only=False)['model_args']; print(json.dumps({k: a[k] for k in ('channels', 'lstm_hidden', 'lstm_layers')}))")}")
 fi
 
 ocrforge train recognizer --out "$run" "${start[@]}" --lr 4e-4 --val-every 500 --threads 1 --render-workers 1 \

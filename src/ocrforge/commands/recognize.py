@@ -16,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ocrforge.pipeline.visualize import draw_attention
     from ocrforge.runtime.recognizers import load_recognizer, word_list_for
-    from ocrforge.runtime.upright import recognize_upright
+    from ocrforge.runtime.upright import detector_for, recognize_upright
     from ocrforge.text.escape import escape
 
     try:
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
             picture = draw_attention(crop, reading.decoded.text, reading.attention, recognizer.info.width_stride)
             Image.fromarray(picture).save(args.explain / f"{path.stem}.attention.png")
     elif args.orientation == "auto":
-        results = recognize_upright(recognizer, images, args.decoder, args.batch_size, lexicon)
+        results = recognize_upright(recognizer, images, args.decoder, args.batch_size, lexicon, detector_for(args.model or args.arch))
     else:
         results = recognizer.recognize(images, args.decoder, args.batch_size, lexicon)
     for path, result in zip(readable, results):

@@ -107,6 +107,11 @@ def crop_quad(image: np.ndarray, quad: np.ndarray, min_height: int = 1) -> np.nd
     return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
+# The recognizer learned from crops with some background around the ink, and a detector box cut
+# tight clips descenders: each word is read with this much margin (in box heights) on every side.
+CROP_MARGIN = 0.15
+
+
 def expand_quad(quad: np.ndarray, margin: float) -> np.ndarray:
     """`quad` (in reading order, see reading_quad) grown on every side by `margin` times its height."""
     quad = np.asarray(quad, np.float32)

@@ -12,7 +12,7 @@ from tqdm import tqdm
 from ocrforge.data.readers import open_dataset
 from ocrforge.eval.recognition import RecognitionReport, report
 from ocrforge.runtime.recognizers import load_recognizer, word_list_for
-from ocrforge.runtime.upright import recognize_upright
+from ocrforge.runtime.upright import detector_for, recognize_upright
 
 
 def format_report(rep: RecognitionReport, title: str) -> str:
@@ -32,8 +32,8 @@ def format_report(rep: RecognitionReport, title: str) -> str:
 
 def evaluate_recognizer(spec: str, model: Path | str | None, limit: int | None, ignore_spaces: bool, decoder: str, as_json: bool,
                         lexicon: str | None = None, orientation: str = "auto") -> int:
-    """Read the set `spec` with `model` and print the report; `orientation` "auto" reads tall crops turned too
-    (runtime.upright), "none" every crop as it is."""
+    """Read the set `spec` with `model` and print the report; `orientation` "auto" reads tall crops turned
+    and unsure ones straightened too (runtime.upright), "none" every crop as it is."""
     try:
         recognizer = load_recognizer(model)
         words = word_list_for(recognizer, lexicon)
@@ -46,7 +46,7 @@ def evaluate_recognizer(spec: str, model: Path | str | None, limit: int | None, 
         return 2
     start = time.perf_counter()
     if orientation == "auto":
-        readings = recognize_upright(recognizer, [s.image for s in samples], decoder, lexicon=words)
+        readings = recognize_upright(recognizer, [s.image for s in samples], decoder, lexicon=words, detector=detector_for(model))
     else:
         readings = recognizer.recognize_prepared([recognizer.prepare(s.image) for s in samples], decoder, lexicon=words)
     predictions = [r.text for r in readings]

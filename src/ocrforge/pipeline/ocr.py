@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ocrforge.detect.boxes import BoxParams
-from ocrforge.detect.geometry import crop_quad, expand_quad, orient_quads
+from ocrforge.detect.geometry import CROP_MARGIN, crop_quad, expand_quad, orient_quads
 from ocrforge.detect.sizes import DEFAULT_MAX_SIDE
 from ocrforge.io.images import ImageError, ImageSource, load_image
 from ocrforge.pipeline.layout import arrange
@@ -19,10 +19,6 @@ from ocrforge.runtime.detector import Detector
 from ocrforge.runtime.onnx import HANDWRITING_LINES, shipped_model
 from ocrforge.runtime.recognizers import load_recognizer
 from ocrforge.text.lexicon import Lexicon
-
-# The recognizer learned from crops with some background around the ink, and a detector box cut
-# tight clips descenders: each word is read with this much margin (in box heights) on every side.
-CROP_MARGIN = 0.15
 
 
 class OCR:
