@@ -16,8 +16,8 @@ def recognize(images: ImageSource | list[ImageSource], decoder: str = "greedy", 
     `lexicon`: "english" or "french" (the built-in lists, `pip install 'ocrforge[lexicon]'`) or a word list file:
     known words are preferred where the recognizer is unsure, other text is read as it stands.
     `orientation`: "auto" reads a crop taller than wide turned a quarter each way too (words standing on
-    end) and an unsurely read one again cut straight along the word the detector finds in it (words aslant),
-    and keeps the surest reading; "none" reads every crop as it is.
+    end) and an unsurely read one again cut straight along the word the detector finds in it (words aslant
+    or on an arch), and keeps the surest reading; "none" reads every crop as it is.
 
     `images`: one or a list of paths, encoded bytes, numpy arrays or PIL images.
     Returns one Decoded (text, confidence, char_confidences) per image, in order.

@@ -1,4 +1,6 @@
-"""Crops that stand on end, or hold a word aslant, are read the way they read surest."""
+"""Crops that stand on end, or hold a word aslant or on an arch, are read the way they read surest."""
+
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -61,3 +63,17 @@ def test_words_aslant_are_read_again_straightened_and_sure_readings_kept():
     level = [image for image, _ in words]
     sure = [r.text for r in recognize_upright(recognizer, level) if r.confidence >= UNSURE]
     assert sure and sure == [r.text for r in recognize_upright(recognizer, level, detector=detector) if r.confidence >= UNSURE]
+
+
+def test_words_on_an_arch_are_read_again_along_their_curve():
+    recognizer = load_recognizer("crnn", threads=1)
+    on_arch = replace(CLEAN, arched_fraction=1.0, vocabulary="dictionary")
+    words = [(image, text) for image, text in (sample(SEED + 1, i, on_arch) for i in range(60)) if len(text) >= 5][:16]
+    truth = [alnum_fold(text) for _, text in words]
+
+    def right(readings) -> int:
+        return sum(alnum_fold(r.text) == t for r, t in zip(readings, truth))
+
+    arches = [image for image, _ in words]
+    as_read = right(recognize_upright(recognizer, arches))
+    assert right(recognize_upright(recognizer, arches, detector=detector_for("crnn"))) >= as_read + 4

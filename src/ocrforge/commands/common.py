@@ -88,8 +88,8 @@ def add_recognizer_choice(parser: argparse.ArgumentParser) -> None:
 def add_orientation(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--orientation", choices=ORIENTATIONS, default="auto",
                         help="auto: a crop taller than wide is also read turned a quarter each way (words standing on "
-                             "end), an unsurely read one again straightened along the word found in it (words aslant), "
-                             "the surest reading kept; none: every crop as it is")
+                             "end), an unsurely read one again straightened along the word found in it (words aslant "
+                             "or on an arch), the surest reading kept; none: every crop as it is")
 
 
 def add_decoding(parser: argparse.ArgumentParser) -> None:

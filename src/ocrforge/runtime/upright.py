@@ -1,9 +1,9 @@
 """Cropped words read the way they read surest. A crop taller than wide may hold a word standing on end
 (a shop's vertical sign, a word on a turned box): it is read as it is and turned a quarter each way.
-A crop read unsurely may hold its word aslant or in perspective (an axis-aligned box around a tilted
-word, as the ICDAR 2015 crops are cut): given a detector, the word is found in it and read again cut
-straight along its box. The surest reading is kept. Words in whole images need none of this: the
-detector's boxes are cut straight before they are read."""
+A crop read unsurely may hold its word aslant, in perspective (an axis-aligned box around a tilted
+word, as the ICDAR 2015 crops are cut) or on an arch: given a detector, the word is found in it and read
+again cut straight along its box and along its curve. The surest reading is kept. Words in whole images
+are cut along the detector's boxes before they are read and need no second look."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ocrforge.detect.boxes import BoxParams, boxes_from_prob
+from ocrforge.detect.curved import unbend
 from ocrforge.detect.geometry import CROP_MARGIN, crop_quad, expand_quad
 from ocrforge.runtime.detector import Detector
 from ocrforge.runtime.onnx import RECOGNIZERS
@@ -37,20 +39,25 @@ def views(image: np.ndarray) -> list[np.ndarray]:
     return [image, np.ascontiguousarray(np.rot90(image, -1)), np.ascontiguousarray(np.rot90(image, 1))]
 
 
-def straightened(detector: Detector, image: np.ndarray) -> np.ndarray | None:
-    """The biggest word the detector finds in the crop `image`, cut straight along its box with the
-    reading pipeline's margin; None when it finds none."""
+def straightened(detector: Detector, image: np.ndarray) -> list[np.ndarray]:
+    """The word in the crop `image` cut straight two ways, with the reading pipeline's margin: along the
+    biggest box the detector finds in it (a tilted or foreshortened word), and along the parabola through
+    its text (a word on an arch); [] when the detector finds no text."""
+    if image.ndim == 2 or image.shape[2] == 1:  # the detector reads colour
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
     pad = int(FRAME * max(image.shape[:2]))
     framed = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-    if framed.ndim == 2:
-        framed = cv2.cvtColor(framed, cv2.COLOR_GRAY2RGB)
     scale = LOOK_SIDE / max(framed.shape[:2])
     look = cv2.resize(framed, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
-    found = detector.detect(look, max_side=LOOK_SIDE, enlarge_sparse=False)
-    if not found:
-        return None
-    biggest = max(found, key=lambda d: cv2.contourArea(d.quad)).quad / scale
-    return crop_quad(framed, expand_quad(biggest, CROP_MARGIN))
+    prob, (sx, sy) = detector.probability_map(look, max_side=LOOK_SIDE)
+    quads, _ = boxes_from_prob(prob, BoxParams())
+    if not quads:
+        return []
+    map_to_framed = (detector.output_stride / (sx * scale), detector.output_stride / (sy * scale))
+    biggest = max(quads, key=cv2.contourArea) * np.float32(map_to_framed)
+    cuts = [crop_quad(framed, expand_quad(biggest, CROP_MARGIN))]
+    bent = unbend(framed, prob, map_to_framed, BoxParams(), CROP_MARGIN)
+    return cuts + ([bent] if bent is not None else [])
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +72,12 @@ def detector_for(model: str | Path | None) -> Detector | None:
     return None if handwriting else _shipped_detector()
 
 
+def _a_piece(reading: Decoded, first: Decoded) -> bool:
+    """A second reading more than two characters shorter than the first: read from a piece of the word
+    (the detector split it at a wide gap), however sure."""
+    return len(reading.text.strip()) < len(first.text.strip()) - 2
+
+
 def _sureness(reading: Decoded) -> float:
     return reading.confidence if reading.text.strip() else 0.0  # an empty reading is "sure" of nothing
 
@@ -72,7 +85,8 @@ def _sureness(reading: Decoded) -> float:
 def recognize_upright(recognizer, images: list[np.ndarray], decoder: str = "greedy", batch_size: int = 32,
                       lexicon: Lexicon | None = None, detector: Detector | None = None) -> list[Decoded]:
     """`recognizer.recognize`, each tall crop read in the orientation it reads surest in (ties: as it is)
-    and, given a `detector`, each unsure word-shaped crop also read straightened, kept when surer by SURER_BY.
+    and, given a `detector`, each unsure word-shaped crop also read straightened, kept when surer by SURER_BY
+    and not read from a piece of the word.
     `recognizer`: a CTC or attention recognizer of ocrforge.runtime."""
     prepared, owners = [], []
     for i, image in enumerate(images):
@@ -84,11 +98,13 @@ def recognize_upright(recognizer, images: list[np.ndarray], decoder: str = "gree
         if owner not in best or _sureness(reading) > _sureness(best[owner]):
             best[owner] = reading
     if detector is not None:
-        second = [(i, straightened(detector, image)) for i, image in enumerate(images)
-                  if _sureness(best[i]) < UNSURE and image.shape[1] <= WORD_ASPECT * image.shape[0]]
-        second = [(i, crop) for i, crop in second if crop is not None]
-        readings = recognizer.recognize_prepared([recognizer.prepare(crop) for _, crop in second], decoder, batch_size, lexicon)
+        second = [(i, cut) for i, image in enumerate(images)
+                  if _sureness(best[i]) < UNSURE and image.shape[1] <= WORD_ASPECT * image.shape[0]
+                  for cut in straightened(detector, image)]
+        readings = recognizer.recognize_prepared([recognizer.prepare(cut) for _, cut in second], decoder, batch_size, lexicon)
+        first = {i: best[i] for i, _ in second}
         for (i, _), reading in zip(second, readings):
-            if _sureness(reading) > _sureness(best[i]) + SURER_BY:
+            surer = _sureness(reading) > max(_sureness(first[i]) + SURER_BY, _sureness(best[i]))
+            if surer and not _a_piece(reading, first[i]):
                 best[i] = reading
     return [best[i] for i in range(len(images))]
