@@ -82,6 +82,9 @@ def _json_run(path: Path) -> Run:
     stem = path.name.removesuffix(".json.gz")
     rows = [{"set": stem, **r} for r in rows if isinstance(r, dict) and r.get("status", "ok") == "ok"]
     machine = f"{env.get('cpu', 'unknown CPU')}, {env.get('cores', '?')} cores"
+    load = (env.get("load_average") or [0.0])[0]
+    if load >= env.get("cores", float("inf")):  # other work shared the cores: speeds are low, their ratios hold
+        machine += f" (busy: load {load:.1f} at the start)"
     return Run(path.name, env.get("date", ""), _plain(machine), rows)
 
 
