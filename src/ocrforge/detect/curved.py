@@ -15,7 +15,7 @@ SAMPLES = 400  # points along the centre line; the strip interpolates between th
 
 def centre_parabola(mask: np.ndarray) -> tuple[np.ndarray, float, float, float] | None:
     """The parabola y(x) through the middle of the text in `mask` (map pixels, a word running left to
-    right), the first and last text columns, and the text's median height; None when there is no text."""
+    right), where the text starts and ends along x, and its median height; None when there is no text."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if count <= 1:
         return None
