@@ -64,43 +64,61 @@ def test_predict_returns_strings_in_order(arch, tiny_batch):
     assert len(texts) == len(crops) and all(isinstance(t, str) for t in texts)
 
 
-def test_a_crnn_with_wider_convolutions_grown_from_a_narrower_one_reads_as_it_did(tmp_path):
+NARROW = {"channels": [8, 16, 24, 32, 40], "lstm_hidden": 16}
+
+
+def _grown(tmp_path, **wider):
+    """A small CRNN (NARROW) and one with `wider` settings started from it (--init-from): (parent, grown,
+    the grown one's training session, its log)."""
     from ocrforge.train.config import RecognizerTrainConfig, RunConfig
     from ocrforge.train.session import TrainingSession
 
     torch.manual_seed(0)
-    narrow = create("crnn", channels=[8, 16, 24, 32, 40], lstm_hidden=16).eval()
-    torch.save({"model": narrow.state_dict(), "step": 5, "arch": "crnn"}, tmp_path / "parent.pt")
-    wide = create("crnn", channels=[12, 24, 32, 40, 48], lstm_hidden=16)
+    parent = create("crnn", **NARROW).eval()
+    torch.save({"model": parent.state_dict(), "step": 5, "arch": "crnn"}, tmp_path / "parent.pt")
+    grown = create("crnn", **(NARROW | wider))
     run = RunConfig(out=tmp_path / "run", steps=5, batch_size=4, lr=1e-3, val_every=5, warmup=1, weight_decay=0.0,
                     init_from=tmp_path / "parent.pt", device="cpu")
-    TrainingSession(run, "crnn", wide, RecognizerTrainConfig(run=run))
+    session = TrainingSession(run, "crnn", grown, RecognizerTrainConfig(run=run))
+    return parent, grown, session, (tmp_path / "run" / "train.log").read_text()
+
+
+def test_a_crnn_with_wider_convolutions_grown_from_a_narrower_one_reads_as_it_did(tmp_path):
+    narrow, wide, _, log = _grown(tmp_path, channels=[12, 24, 32, 40, 48])
     images = torch.rand(4, 1, 32, 96) * 255
     with torch.no_grad():
         assert torch.allclose(wide.eval()(images)["logits"], narrow(images)["logits"], atol=1e-4)
     # 5 convolutions, 4 x 5 batch-norm tensors (weight, bias, running mean and variance), the LSTM's first inputs both ways.
-    assert "27 of them widened" in (tmp_path / "run" / "train.log").read_text()
+    assert "27 of them widened" in log
+
+
+def test_a_crnn_with_a_wider_lstm_grown_from_a_narrower_one_reads_as_it_did_and_its_new_units_learn(tmp_path):
+    narrow, wide, session, log = _grown(tmp_path, lstm_hidden=24)
+    images = torch.rand(4, 1, 32, 96) * 255
+    with torch.no_grad():
+        assert torch.allclose(wide.eval()(images)["logits"], narrow(images)["logits"], atol=1e-5)
+    # Two layers both ways, four tensors each (input and hidden weights and biases), and the output weight.
+    assert "17 of them widened" in log
+    # The new units' outputs start unread (zero weights out of them), but a training step starts reading them.
+    new_units = torch.cat([torch.arange(16, 24), torch.arange(40, 48)])
+    assert wide.head.weight[:, new_units].abs().max() == 0
+    targets = {"labels": torch.tensor([1, 2, 3, 4]), "label_lengths": torch.tensor([1, 1, 1, 1]),
+               "widths": torch.full((4,), 96)}
+    session.optimise(wide.train()(images, targets)["loss"])
+    assert wide.head.weight[:, new_units].abs().max() > 0
 
 
 def test_a_crnn_reading_more_characters_grown_from_one_reading_ascii_keeps_its_readings(tmp_path):
     from ocrforge.text.charset import LATIN, PRINTABLE_ASCII
-    from ocrforge.train.config import RecognizerTrainConfig, RunConfig
-    from ocrforge.train.session import TrainingSession
 
-    torch.manual_seed(0)
-    ascii_model = create("crnn", channels=[8, 16, 24, 32, 40], lstm_hidden=16).eval()
-    torch.save({"model": ascii_model.state_dict(), "step": 5, "arch": "crnn"}, tmp_path / "parent.pt")
-    latin = create("crnn", channels=[8, 16, 24, 32, 40], lstm_hidden=16, charset=LATIN)
-    run = RunConfig(out=tmp_path / "run", steps=5, batch_size=4, lr=1e-3, val_every=5, warmup=1, weight_decay=0.0,
-                    init_from=tmp_path / "parent.pt", device="cpu")
-    TrainingSession(run, "crnn", latin, RecognizerTrainConfig(run=run))
+    ascii_model, latin, _, log = _grown(tmp_path, charset=LATIN)
     images = torch.rand(4, 1, 32, 96) * 255
     with torch.no_grad():
         grown_logits, parent_logits = latin.eval()(images)["logits"], ascii_model(images)["logits"]
     shared = len(PRINTABLE_ASCII) + 1  # the blank and ASCII keep their classes
     assert grown_logits.shape[-1] == len(LATIN) + 1
     assert torch.allclose(grown_logits[..., :shared], parent_logits, atol=1e-5)
-    assert "2 of them widened" in (tmp_path / "run" / "train.log").read_text()  # the output layer's weight and bias
+    assert "2 of them widened" in log  # the output layer's weight and bias
 
 
 def test_handwritten_lines_choose_checkpoints_by_character_errors_alone():

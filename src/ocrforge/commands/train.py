@@ -13,6 +13,16 @@ from ocrforge.train.config import (DETECTOR, DRAM, RAM, RECOGNIZER, DetectorTrai
                                    RecognizerTrainConfig, RunConfig, RunDefaults)
 
 MNIST_5K = "mnist_csv:../shared/data/mnist/mnist_5k.csv.gz"
+TRAINABLE_SHIPPED = ("handwriting",)  # shipped recognizers whose files hold their weights by layer (train/onnx_weights.py)
+
+
+def _starting_weights(value: str) -> Path:
+    """--init-from: a file, else a shipped recognizer that training can start from, by name."""
+    if not Path(value).exists() and value in TRAINABLE_SHIPPED:
+        from ocrforge.runtime.onnx import RECOGNIZERS, shipped_model
+
+        return shipped_model(RECOGNIZERS[value])
+    return Path(value)
 
 
 def _add_run_options(parser: argparse.ArgumentParser, defaults: RunDefaults, bf16: bool = True) -> None:
@@ -25,7 +35,9 @@ def _add_run_options(parser: argparse.ArgumentParser, defaults: RunDefaults, bf1
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
-    parser.add_argument("--init-from", type=Path, help="checkpoint whose weights to start from (fine-tuning)")
+    parser.add_argument("--init-from", type=_starting_weights, metavar="CKPT|MODEL",
+                        help="weights to start from (fine-tuning): a checkpoint (.pt), an exported CRNN (.onnx) or a "
+                             f"shipped one by name ({', '.join(TRAINABLE_SHIPPED)}); its settings unless --model-args changes some")
     parser.add_argument("--minutes", type=float, help="wall-clock budget: validate and save before it runs out")
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
                         help="where to train (default auto: a CUDA GPU when there is one)")

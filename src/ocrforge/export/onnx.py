@@ -39,9 +39,13 @@ def load_checkpoint(path: Path) -> tuple[nn.Module, dict]:
 
 
 def _export(module: nn.Module, example: torch.Tensor | tuple, out: Path, output: str | list[str], input_axes: dict,
-            output_axes: dict, metadata: dict[str, str], input_names: list[str] | None = None) -> Path:
+            output_axes: dict, metadata: dict[str, str], input_names: list[str] | None = None,
+            keep_layers: bool = False) -> Path:
     """`module` traced to ONNX at `out` with `metadata`. One input and output by default; several when
-    `example` is a tuple and names are lists, their dynamic axes then keyed by name."""
+    `example` is a tuple and names are lists, their dynamic axes then keyed by name. `keep_layers`: every
+    weight stays as the layer named it holds it (batch norms not folded into the convolutions before them,
+    which onnxruntime does when it loads the model, at the same speed), so that training can start from
+    the file (train/onnx_weights.py)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     # The exporter puts a module back in the mode it found it in: a fresh wrapper is in training mode,
     # which would leave the model's batch norms updating their statistics on the next forward pass.
@@ -55,7 +59,8 @@ def _export(module: nn.Module, example: torch.Tensor | tuple, out: Path, output:
         # The tracer's shape checks inside nn.LSTM become constants; the parity check covers them.
         warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
         torch.onnx.export(module, example if isinstance(example, tuple) else (example,), str(out), input_names=inputs,
-                          output_names=outputs, dynamic_axes=axes, opset_version=17, dynamo=False)
+                          output_names=outputs, dynamic_axes=axes, opset_version=17, dynamo=False,
+                          do_constant_folding=not keep_layers)
     import onnx
 
     proto = onnx.load(str(out))
@@ -81,7 +86,8 @@ def export_model(model: nn.Module, arch: str, out: Path, extra_metadata: dict[st
         **(extra_metadata or {}),
     }
     example = torch.rand(2, 1, model.config.input_height, 96) * 255
-    return _export(_WithSoftmax(model.eval()), example, out, "probs", {0: "batch", 3: "width"}, {0: "batch", 1: "frames"}, metadata)
+    return _export(_WithSoftmax(model.eval()), example, out, "probs", {0: "batch", 3: "width"}, {0: "batch", 1: "frames"}, metadata,
+                   keep_layers=True)
 
 
 class _AttentionEncoder(nn.Module):
@@ -247,7 +253,8 @@ def export_checkpoint(checkpoint: Path, out: Path, half: bool = True) -> Path:
     stores the weights in half precision (see half_weights.py). The shipped text detector is exported
     without it (`--float32`, weights/dbnet.md says why)."""
     model, state = load_checkpoint(checkpoint)
-    extra = {"training_step": str(state["step"])}
+    # The lineage travels with the model, so that one trained from the file tells its whole history.
+    extra = {"training_step": str(state["step"]), "lineage": json.dumps(state.get("lineage", []), default=str)}
     rng = np.random.default_rng(0)
     task = task_of(state["arch"])
     if task == "digits":

@@ -74,10 +74,10 @@ def encode_columns(features: nn.Sequential, rnn: nn.LSTM, images: torch.Tensor) 
 
 
 class CRNN(nn.Module):
-    # Wider conv stages start as the parent's narrower ones (train/session.grown); the LSTM's hidden size
-    # cannot grow that way (its gates and directions are interleaved blocks), so only its input does. The
-    # output layer grows by classes appended to the charset (text/charset.LATIN after ASCII).
-    growable = ("features.", "rnn.weight_ih_l0", "head.")
+    # Wider conv stages and a wider LSTM start as the parent's narrower ones (train/session.grown, the
+    # LSTM's gates and directions grown block by block: growth_blocks). The output layer grows by classes
+    # appended to the charset (text/charset.LATIN after ASCII).
+    growable = ("features.", "rnn.", "head.")
 
     def __init__(self, config: CRNNConfig = CRNNConfig()) -> None:
         super().__init__()
@@ -86,7 +86,7 @@ class CRNN(nn.Module):
         self.features, self.rnn = sequence_encoder(config.channels, config.lstm_hidden, config.lstm_layers, config.dropout,
                                                    config.input_height, config.backbone)
         if config.backbone != "vgg":  # other stages share no shapes with the VGG ones they would grow from
-            self.growable = ("rnn.weight_ih_l0", "head.")
+            self.growable = ("rnn.", "head.")
         self.head = nn.Linear(2 * config.lstm_hidden, config.num_classes)
         self.case_classes = case_pairs(config.charset, 1)  # class 0 is the blank
 
@@ -107,6 +107,15 @@ class CRNN(nn.Module):
                 log_probs, targets["labels"], frames, targets["label_lengths"], blank=0, zero_infinity=True
             )
         return out
+
+    @staticmethod
+    def growth_blocks(name: str) -> tuple[int, ...] | None:
+        """How many equal blocks each dimension of a growable tensor is made of: an LSTM's rows are its four
+        gates; a layer above the first reads both directions of the one below, as the output layer does."""
+        if name.startswith("rnn."):
+            reads_both_directions = name.startswith("rnn.weight_ih_l") and not name.startswith("rnn.weight_ih_l0")
+            return (4, 2 if reads_both_directions else 1) if "weight" in name else (4,)
+        return (1, 2) if name == "head.weight" else None
 
     def model_args(self) -> dict:
         return asdict(self.config)

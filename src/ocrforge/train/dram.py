@@ -97,7 +97,7 @@ def house_accuracy(model: torch.nn.Module, images: np.ndarray, texts: list[str],
 def train_dram(cfg: DRAMTrainConfig) -> dict:
     """Train until the run's last step; returns the last validation metrics. Always in float32."""
     start_run(cfg.run)
-    model = create("dram", **model_args_for(cfg.run, cfg.model_args))
+    model = create("dram", **model_args_for(cfg.run, "dram", cfg.model_args))
     data = load_shards(cfg.shards)
     source = f"{len(data[0]):,} synthetic house numbers from {cfg.shards}"
     if cfg.real:

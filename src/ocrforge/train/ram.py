@@ -50,7 +50,7 @@ def train_ram(cfg: RAMTrainConfig) -> dict:
     start_run(cfg.run)
     (train_x, train_y), (val_x, val_y) = split_digits(*load_digits(open_dataset(cfg.data)), seed=cfg.run.seed)
     val_x = variant_set(val_x, cfg.variant, VALIDATION_SEED)
-    model = create("ram", **model_args_for(cfg.run, {**cfg.model_args, "image_size": VARIANT_SIZE[cfg.variant]}))
+    model = create("ram", **model_args_for(cfg.run, "ram", {**cfg.model_args, "image_size": VARIANT_SIZE[cfg.variant]}))
     session = TrainingSession(cfg.run, "ram", model, cfg)
     session.describe(f"{len(train_x):,} training digits from {cfg.data} ({len(val_x):,} held out), variant {cfg.variant}")
     return session.run(

@@ -121,7 +121,7 @@ def selection_score(metrics: dict, val: dict, real_names: set[str], kind: str) -
 def train_recognizer(cfg: RecognizerTrainConfig) -> dict:
     """Train until the run's last step; returns the last validation metrics."""
     start_run(cfg.run)
-    model = create(cfg.arch, **model_args_for(cfg.run, cfg.model_args))
+    model = create(cfg.arch, **model_args_for(cfg.run, cfg.arch, cfg.model_args))
     charset = Charset(model.config.charset)
     session = TrainingSession(cfg.run, cfg.arch, model, cfg)
     rng = np.random.default_rng([cfg.run.seed, session.state.step])

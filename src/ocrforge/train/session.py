@@ -16,6 +16,7 @@ import torch
 from tqdm import tqdm
 
 from ocrforge.train.config import RunConfig
+from ocrforge.train.onnx_weights import load_parent
 
 
 def start_run(run: RunConfig) -> None:
@@ -24,11 +25,17 @@ def start_run(run: RunConfig) -> None:
     torch.manual_seed(run.seed)
 
 
-def model_args_for(run: RunConfig, requested: dict) -> dict:
-    """The architecture settings to build: a resumed run keeps those of its last.pt, a new run takes `requested`."""
+def model_args_for(run: RunConfig, arch: str, requested: dict) -> dict:
+    """The architecture settings to build: a resumed run keeps those of its last.pt; a run started from
+    another of the same architecture (`init_from`) takes its settings with `requested` changing some
+    (a wider layer, more characters); otherwise `requested`."""
     last = run.out / "last.pt"
     if run.resume and last.exists():
         return torch.load(last, map_location="cpu", weights_only=False)["model_args"]
+    if run.init_from is not None:
+        parent = load_parent(run.init_from)
+        if parent.get("arch") == arch and "model_args" in parent:
+            return {**parent["model_args"], **requested}
     return requested
 
 
@@ -83,17 +90,27 @@ def cosine_factor(step: int, warmup: int, steps: int) -> float:
     return 0.03 + 0.97 * 0.5 * (1 + math.cos(math.pi * progress))
 
 
-def grown(fresh: torch.Tensor, parent: torch.Tensor) -> torch.Tensor:
+def grown(fresh: torch.Tensor, parent: torch.Tensor, blocks: tuple[int, ...] | None = None) -> torch.Tensor:
     """A layer widened by appending channels, from its parent: the parent's values fill the leading
     block and the old units' inputs from new channels start at zero, so the wider network first
     computes what the parent did; the new units keep their fresh initialisation and learn from there
-    (Net2WiderNet, Chen et al. 2016, keeps the function too, but by copying units and splitting their weights)."""
-    if fresh.dim() != parent.dim() or any(f < p for f, p in zip(fresh.shape, parent.shape)):
+    (Net2WiderNet, Chen et al. 2016, keeps the function too, but by copying units and splitting their weights).
+
+    `blocks`: how many equal blocks each dimension is made of (an LSTM's four gates along its rows, the two
+    directions of the layer below along its inputs), each grown alike; one block per dimension by default."""
+    blocks = blocks or (1,) * fresh.dim()
+    if (fresh.dim() != parent.dim() or len(blocks) != fresh.dim()
+            or any(f < p or f % n or p % n for f, p, n in zip(fresh.shape, parent.shape, blocks))):
         raise ValueError(f"cannot grow a {tuple(parent.shape)} tensor into {tuple(fresh.shape)}")
+    # Per dimension, the positions the parent's units keep: the lead of every block.
+    kept = [torch.cat([torch.arange(b * f // n, b * f // n + p // n) for b in range(n)])
+            for f, p, n in zip(fresh.shape, parent.shape, blocks)]
     out = fresh.detach().clone()
     if out.dim() >= 2:
-        out[: parent.shape[0], parent.shape[1]:] = 0
-    out[tuple(slice(0, n) for n in parent.shape)] = parent
+        added_inputs = torch.ones(out.shape[1], dtype=torch.bool)
+        added_inputs[kept[1]] = False
+        out[kept[0][:, None], added_inputs.nonzero().flatten()] = 0
+    out[torch.meshgrid(*kept, indexing="ij")] = parent
     return out
 
 
@@ -138,14 +155,15 @@ class TrainingSession:
                 self.log(f"resumed at step {ckpt['step']} (warm restart: no optimiser state kept)")
             return TrainState(ckpt["step"], ckpt["best_score"], ckpt["history"], ckpt.get("lineage", []))
         if init_from is not None:
-            parent = torch.load(init_from, map_location="cpu", weights_only=False)
+            parent = load_parent(init_from)
             own = self.model.state_dict()
             # Every tensor whose name and shape match: all of them from the same architecture, the
             # shared encoder from another (a CRNN starting an Attention-OCR).
             shared = {k: v for k, v in parent["model"].items() if k in own and own[k].shape == v.shape}
             # Layers the model lets grow (getattr: most models have none) start as the parent's narrower ones.
             grow = getattr(self.model, "growable", ())
-            widened = {k: grown(own[k], v) for k, v in parent["model"].items()
+            blocks = getattr(self.model, "growth_blocks", lambda name: None)
+            widened = {k: grown(own[k], v, blocks(k)) for k, v in parent["model"].items()
                        if k in own and own[k].shape != v.shape and k.startswith(grow)}
             if not shared and not widened:
                 raise ValueError(f"{init_from}: no weights fit a {self.arch} model")
