@@ -29,6 +29,25 @@ def test_a_word_list_file_takes_words_and_optional_counts(tmp_path):
     assert words.text_score("bat", finished=True) == -UNKNOWN_WORD_PENALTY
 
 
+def test_lists_joined_by_a_plus_know_every_word_each_as_common_as_its_commonest_list(tmp_path):
+    names = tmp_path / "names.txt"  # a collection's own words, counted in its transcriptions
+    names.write_text("zaye 30\nthe 1\nyeh 10\n", encoding="utf-8")
+    common = tmp_path / "common.txt"
+    common.write_text("the 500\nbath 300\nzebra 200\n", encoding="utf-8")
+    joined = load_lexicon(f"{common}+{names}")
+    assert len(joined) == 5 and all(w in joined for w in ("zaye", "yeh", "the", "bath", "zebra"))
+    # Counts become shares of their own list: "the" is half of the common list's words, rarer in the names.
+    assert joined.frequencies["the"] == pytest.approx(0.5) and joined.frequencies["zaye"] == pytest.approx(30 / 41)
+    assert load_lexicon(common).text_score("zaye", finished=True) == -UNKNOWN_WORD_PENALTY
+    assert joined.text_score("zaye", finished=True) > 0
+    # A file whose own name holds a "+" is still one list.
+    plus = tmp_path / "a+b.txt"
+    plus.write_text("word\n", encoding="utf-8")
+    assert len(load_lexicon(plus)) == 1
+    with pytest.raises(ValueError, match="nowhere.txt: no such word list"):
+        load_lexicon(f"{common}+nowhere.txt")
+
+
 @pytest.mark.parametrize("text, problem", [("", "no words"), ("the many\n", "expected WORD or WORD COUNT")])
 def test_a_bad_word_list_is_refused_with_its_name(tmp_path, text, problem):
     path = tmp_path / "bad.txt"

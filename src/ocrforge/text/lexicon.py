@@ -34,6 +34,7 @@ class Lexicon:
         words = {w.lower(): f for w, f in frequencies.items() if w and f > 0}
         if not words:
             raise ValueError(f"{name}: no words")
+        self.name, self.frequencies = name, words
         self.unknown_word_penalty, self.elisions = unknown_word_penalty, elisions
         rarest = min(words.values())
         self._bonus = {w: frequency_weight * math.log(f / rarest) for w, f in words.items()}
@@ -62,7 +63,19 @@ class Lexicon:
             except ValueError:
                 raise ValueError(f"{path}:{number}: expected WORD or WORD COUNT, got {line.strip()!r}") from None
             frequencies[fields[0].lower()] = frequencies.get(fields[0].lower(), 0.0) + count
-        return cls(frequencies, name=str(path))
+        # Shares of the whole, not counts: a list joined with a built-in one (load_lexicon) weighs alike.
+        total = sum(frequencies.values()) or 1.0
+        return cls({w: c / total for w, c in frequencies.items()}, name=str(path))
+
+    @classmethod
+    def joined(cls, lexicons: list[Lexicon]) -> Lexicon:
+        """One list of every word the `lexicons` know, each as common as the list that finds it commonest."""
+        frequencies: dict[str, float] = {}
+        for lexicon in lexicons:
+            for word, frequency in lexicon.frequencies.items():
+                frequencies[word] = max(frequency, frequencies.get(word, 0.0))
+        return cls(frequencies, name="+".join(lexicon.name for lexicon in lexicons),
+                   elisions=any(lexicon.elisions for lexicon in lexicons))
 
     def text_score(self, text: str, finished: bool) -> float:
         """The prior's log-weight of a reading; `finished=False` for one still being read, whose last
@@ -116,10 +129,13 @@ def built_in(name: str) -> Lexicon:
 
 
 def load_lexicon(spec: str | Path) -> Lexicon:
-    """The built-in list for "english" or "french", otherwise the word list file `spec` (see Lexicon.from_file)."""
+    """The built-in list for "english" or "french", otherwise the word list file `spec` (see Lexicon.from_file);
+    several joined by "+" ("french+names.txt": a language's words and a collection's own, Lexicon.joined)."""
     if str(spec) in BUILT_IN:
         return built_in(str(spec))
     path = Path(spec)
+    if not path.is_file() and "+" in str(spec):
+        return Lexicon.joined([load_lexicon(part) for part in str(spec).split("+")])
     if not path.is_file():
         raise ValueError(f"{path}: no such word list (give a file of words, one per line, or one of {', '.join(BUILT_IN)})")
     return Lexicon.from_file(path)
