@@ -58,6 +58,19 @@ def test_training_starts_from_an_exported_crnn_with_its_settings_and_reads_as_th
     assert session.state.step == 0  # a new schedule, as from any parent
 
 
+def test_equal_tensors_the_exporter_stores_once_come_back_under_every_name(tmp_path):
+    # A fresh CRNN with two stages as wide: their batch norms hold the same initial values.
+    model = create("crnn", channels=[8, 8, 16, 16, 16], lstm_hidden=16).eval()
+    torch.save({"arch": "crnn", "model_args": model.model_args(), "model": model.state_dict(), "step": 0}, tmp_path / "fresh.pt")
+    path = export_checkpoint(tmp_path / "fresh.pt", tmp_path / "fresh.onnx")
+    stored = {init.name for init in onnx.load(str(path)).graph.initializer}
+    assert "model.features.2.1.weight" not in stored and "model.features.2.1.weight__half" not in stored  # stored once
+    parent = checkpoint_from_onnx(path)
+    # As stored: in half precision, which rounds the random convolutions a little.
+    assert all(torch.allclose(parent["model"][k], v.float(), rtol=1e-3, atol=1e-4) for k, v in model.state_dict().items() if k in parent["model"])
+    assert len(parent["model"]) == len([k for k in model.state_dict() if not k.endswith("num_batches_tracked")])
+
+
 def test_settings_asked_for_change_the_files_and_grow_its_layers(tmp_path):
     onnx_path = export_checkpoint(_trained_looking_checkpoint(tmp_path / "parent.pt"), tmp_path / "parent.onnx")
     args = model_args_for(_run(tmp_path, onnx_path), "crnn", {"lstm_hidden": 24})

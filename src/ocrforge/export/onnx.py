@@ -64,12 +64,31 @@ def _export(module: nn.Module, example: torch.Tensor | tuple, out: Path, output:
     import onnx
 
     proto = onnx.load(str(out))
+    if keep_layers:
+        metadata = metadata | {"weight_aliases": json.dumps(_merged_weights(module, proto))}
     del proto.metadata_props[:]
     for key, value in metadata.items():
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value
     onnx.save(proto, str(out))
     return out
+
+
+def _merged_weights(module: nn.Module, proto) -> dict[str, str]:
+    """The exporter stores equal tensors once (a batch norm still at its initial values, say): for every
+    weight of `module` not stored under its own name, the name of the equal one that holds its values."""
+    from onnx import numpy_helper
+
+    stored = {init.name: numpy_helper.to_array(init) for init in proto.graph.initializer}
+    aliases = {}
+    for name, tensor in module.state_dict().items():
+        if name in stored or not tensor.is_floating_point():
+            continue
+        values = tensor.detach().cpu().numpy()
+        same = next((other for other, array in stored.items() if array.shape == values.shape and np.array_equal(array, values)), None)
+        if same is not None:  # else the reader names the weight missing
+            aliases[name] = same
+    return aliases
 
 
 def export_model(model: nn.Module, arch: str, out: Path, extra_metadata: dict[str, str] | None = None) -> Path:

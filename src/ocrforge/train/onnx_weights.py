@@ -32,8 +32,11 @@ def checkpoint_from_onnx(path: Path) -> dict:
     if meta.get("task") != "recognizer" or meta.get("arch") not in READABLE_ARCHS:
         raise ValueError(f"{path}: training starts from an ocrforge {' or '.join(READABLE_ARCHS)} recognizer, "
                          f"not {meta.get('arch', 'this file')}")
-    weights = {init.name.removesuffix(SUFFIX).removeprefix(WRAPPER): torch.from_numpy(numpy_helper.to_array(init).astype(np.float32))
-               for init in proto.graph.initializer if init.name.startswith(WRAPPER)}
+    stored = {init.name.removesuffix(SUFFIX): torch.from_numpy(numpy_helper.to_array(init).astype(np.float32))
+              for init in proto.graph.initializer}
+    # Equal tensors are stored once (export/onnx.py, _merged_weights): each other name points to the one stored.
+    stored |= {name: stored[same] for name, same in json.loads(meta.get("weight_aliases", "{}")).items() if same in stored}
+    weights = {name.removeprefix(WRAPPER): tensor for name, tensor in stored.items() if name.startswith(WRAPPER)}
     args = json.loads(meta["model_args"])
     wanted = [k for k in create(meta["arch"], **args).state_dict() if not k.endswith("num_batches_tracked")]
     missing = [k for k in wanted if k not in weights]
