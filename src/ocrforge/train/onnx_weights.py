@@ -22,8 +22,6 @@ def checkpoint_from_onnx(path: Path) -> dict:
     import onnx
     from onnx import numpy_helper
 
-    from ocrforge.export.half_weights import SUFFIX
-
     try:
         proto = onnx.load(str(path))
     except Exception as err:  # protobuf's DecodeError and friends: a file that is not ONNX
@@ -32,8 +30,10 @@ def checkpoint_from_onnx(path: Path) -> dict:
     if meta.get("task") != "recognizer" or meta.get("arch") not in READABLE_ARCHS:
         raise ValueError(f"{path}: training starts from an ocrforge {' or '.join(READABLE_ARCHS)} recognizer, "
                          f"not {meta.get('arch', 'this file')}")
-    stored = {init.name.removesuffix(SUFFIX): torch.from_numpy(numpy_helper.to_array(init).astype(np.float32))
-              for init in proto.graph.initializer}
+    arrays = {init.name: numpy_helper.to_array(init) for init in proto.graph.initializer}
+    # A weight stored in half precision sits behind a Cast back to float32, whose output bears the weight's name.
+    arrays |= {node.output[0]: arrays[node.input[0]] for node in proto.graph.node if node.op_type == "Cast" and node.input[0] in arrays}
+    stored = {name: torch.from_numpy(array.astype(np.float32)) for name, array in arrays.items()}
     # Equal tensors are stored once (export/onnx.py, _merged_weights): each other name points to the one stored.
     stored |= {name: stored[same] for name, same in json.loads(meta.get("weight_aliases", "{}")).items() if same in stored}
     weights = {name.removeprefix(WRAPPER): tensor for name, tensor in stored.items() if name.startswith(WRAPPER)}
