@@ -73,10 +73,10 @@ def test_equal_tensors_the_exporter_stores_once_come_back_under_every_name(tmp_p
 
 def test_settings_asked_for_change_the_files_and_grow_its_layers(tmp_path):
     onnx_path = export_checkpoint(_trained_looking_checkpoint(tmp_path / "parent.pt"), tmp_path / "parent.onnx")
-    args = model_args_for(_run(tmp_path, onnx_path), "crnn", {"lstm_hidden": 24})
+    run = _run(tmp_path, onnx_path)
+    args = model_args_for(run, "crnn", {"lstm_hidden": 24})
     assert args["lstm_hidden"] == 24 and args["charset"] == ARGS["charset"]
-    model = create("crnn", **args)
-    TrainingSession(_run(tmp_path, onnx_path), "crnn", model, RecognizerTrainConfig(run=_run(tmp_path, onnx_path)))
+    TrainingSession(run, "crnn", create("crnn", **args), RecognizerTrainConfig(run=run))
     assert "17 of them widened" in (tmp_path / "run" / "train.log").read_text()
 
 

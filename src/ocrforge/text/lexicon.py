@@ -134,8 +134,8 @@ def load_lexicon(spec: str | Path) -> Lexicon:
     if str(spec) in BUILT_IN:
         return built_in(str(spec))
     path = Path(spec)
-    if not path.is_file() and "+" in str(spec):
+    if path.is_file():
+        return Lexicon.from_file(path)
+    if "+" in str(spec):
         return Lexicon.joined([load_lexicon(part) for part in str(spec).split("+")])
-    if not path.is_file():
-        raise ValueError(f"{path}: no such word list (give a file of words, one per line, or one of {', '.join(BUILT_IN)})")
-    return Lexicon.from_file(path)
+    raise ValueError(f"{path}: no such word list (give a file of words, one per line, or one of {', '.join(BUILT_IN)})")
